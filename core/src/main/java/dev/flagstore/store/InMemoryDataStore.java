@@ -1,0 +1,141 @@
+package dev.flagstore.store;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.flagstore.status.DataStoreStatusProvider;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@link DataStore} in this process's memory: the default when no persistent store is configured.
+ *
+ * <p>Reads are lock-free; writes are serialized by one lock. {@link #getAll} returns items in the order their
+ * keys were first stored. Status monitoring is disabled: the status is always available.
+ */
+public final class InMemoryDataStore implements DataStore {
+
+	private final DataStoreStatusProvider statusProvider = new FixedStatusProvider();
+
+	private final Object writeLock = new Object();
+
+	/** Replaced as a whole by {@link #init}; the inner maps are changed only under {@link #writeLock}. */
+	private volatile Map<DataKind, Map<String, ItemDescriptor>> data = new ConcurrentHashMap<>();
+
+	private volatile boolean initialized;
+
+	/**
+	 * Creates an empty, uninitialized store.
+	 */
+	public InMemoryDataStore() {
+	}
+
+	@Override
+	public void init(FullDataSet<ItemDescriptor> allData) {
+		Objects.requireNonNull(allData, "allData");
+		Map<DataKind, Map<String, ItemDescriptor>> fresh = new ConcurrentHashMap<>();
+		allData.data().forEach((kind, items) -> fresh.put(kind, newKindMap(items.items())));
+		synchronized (this.writeLock) {
+			this.data = fresh;
+			this.initialized = true;
+		}
+	}
+
+	@Override
+	public @Nullable ItemDescriptor get(DataKind kind, String key) {
+		Objects.requireNonNull(kind, "kind");
+		Objects.requireNonNull(key, "key");
+		Map<String, ItemDescriptor> items = this.data.get(kind);
+		return (items != null) ? items.get(key) : null;
+	}
+
+	@Override
+	public KeyedItems<ItemDescriptor> getAll(DataKind kind) {
+		Objects.requireNonNull(kind, "kind");
+		Map<String, ItemDescriptor> items = this.data.get(kind);
+		if (items == null) {
+			return KeyedItems.empty();
+		}
+		synchronized (this.writeLock) {
+			return new KeyedItems<>(items);
+		}
+	}
+
+	@Override
+	public boolean upsert(DataKind kind, String key, ItemDescriptor item) {
+		Objects.requireNonNull(kind, "kind");
+		Objects.requireNonNull(key, "key");
+		Objects.requireNonNull(item, "item");
+		synchronized (this.writeLock) {
+			Map<String, ItemDescriptor> items = this.data.computeIfAbsent(kind, k -> newKindMap(Map.of()));
+			ItemDescriptor old = items.get(key);
+			if (old != null && old.version() >= item.version()) {
+				return false;
+			}
+			items.put(key, item);
+			return true;
+		}
+	}
+
+	@Override
+	public boolean isInitialized() {
+		return this.initialized;
+	}
+
+	@Override
+	public boolean isStatusMonitoringEnabled() {
+		return false;
+	}
+
+	@Override
+	public DataStoreStatusProvider getStatusProvider() {
+		return this.statusProvider;
+	}
+
+	@Override
+	public void close() {
+		// Nothing to release.
+	}
+
+	/**
+	 * A map that keeps insertion order for {@link #getAll} and is safe to read without the lock: a
+	 * {@link LinkedHashMap} is not, so reads go through a concurrent view kept in step with it.
+	 */
+	private static Map<String, ItemDescriptor> newKindMap(Map<String, ItemDescriptor> items) {
+		return new OrderedItems(items);
+	}
+
+	/**
+	 * Insertion-ordered items: writes (under the store's lock) go to both maps; {@link #get} reads the concurrent
+	 * one without locking; iteration (under the lock) follows the ordered one.
+	 */
+	private static final class OrderedItems extends java.util.AbstractMap<String, ItemDescriptor> {
+
+		private final ConcurrentHashMap<String, ItemDescriptor> lookup = new ConcurrentHashMap<>();
+
+		private final LinkedHashMap<String, ItemDescriptor> ordered = new LinkedHashMap<>();
+
+		OrderedItems(Map<String, ItemDescriptor> items) {
+			items.forEach(this::put);
+		}
+
+		@Override
+		public @Nullable ItemDescriptor get(Object key) {
+			return this.lookup.get(key);
+		}
+
+		@Override
+		public @Nullable ItemDescriptor put(String key, ItemDescriptor value) {
+			this.ordered.put(key, value);
+			return this.lookup.put(key, value);
+		}
+
+		@Override
+		public java.util.Set<Entry<String, ItemDescriptor>> entrySet() {
+			return this.ordered.entrySet();
+		}
+
+	}
+
+}

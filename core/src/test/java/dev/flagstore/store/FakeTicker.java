@@ -1,0 +1,22 @@
+package dev.flagstore.store;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+
+/** A cache clock that tests move by hand. */
+final class FakeTicker implements Ticker {
+
+	private final AtomicLong nanos = new AtomicLong();
+
+	@Override
+	public long read() {
+		return this.nanos.get();
+	}
+
+	void advance(Duration duration) {
+		this.nanos.addAndGet(duration.toNanos());
+	}
+
+}

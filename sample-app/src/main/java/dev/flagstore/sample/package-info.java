@@ -1,0 +1,7 @@
+/**
+ * The flagstore sample application.
+ */
+@NullMarked
+package dev.flagstore.sample;
+
+import org.jspecify.annotations.NullMarked;
