@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration of the flagstore health indicator.
+ */
+@NullMarked
+package dev.flagstore.autoconfigure.health;
+
+import org.jspecify.annotations.NullMarked;

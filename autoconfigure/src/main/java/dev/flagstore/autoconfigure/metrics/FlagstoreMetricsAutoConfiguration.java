@@ -1,0 +1,45 @@
+package dev.flagstore.autoconfigure.metrics;
+
+import java.util.Map;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import dev.flagstore.autoconfigure.FlagstoreAutoConfiguration;
+import dev.flagstore.spring.metrics.FlagstoreMetrics;
+import dev.flagstore.status.DataStoreStatusProvider;
+import dev.flagstore.store.DataStore;
+import dev.flagstore.store.PersistentDataStoreWrapper;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * {@link EnableAutoConfiguration Auto-configuration} for {@link FlagstoreMetrics}: status gauges, status-change
+ * counter, outage duration and cache statistics, bound to the application's {@link MeterRegistry}.
+ */
+@AutoConfiguration(after = FlagstoreAutoConfiguration.class,
+		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
+@ConditionalOnClass(MeterRegistry.class)
+@ConditionalOnBean({ MeterRegistry.class, DataStoreStatusProvider.class })
+public final class FlagstoreMetricsAutoConfiguration {
+
+	FlagstoreMetricsAutoConfiguration() {
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	FlagstoreMetrics flagstoreMetrics(DataStoreStatusProvider statusProvider, ObjectProvider<DataStore> dataStore) {
+		DataStore store = dataStore.getIfUnique();
+		// Cache meters only for the store whose status is reported, so that the two never disagree.
+		Map<String, Cache<?, ?>> caches = (store instanceof PersistentDataStoreWrapper wrapper
+				&& wrapper.getStatusProvider() == statusProvider) ? wrapper.getCaches() : Map.of();
+		return new FlagstoreMetrics(statusProvider, caches);
+	}
+
+}

@@ -1,0 +1,335 @@
+package dev.flagstore.spring.redis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+import dev.flagstore.store.DataKind;
+import dev.flagstore.store.FullDataSet;
+import dev.flagstore.store.ItemDescriptor;
+import dev.flagstore.store.KeyedItems;
+import dev.flagstore.store.PersistentDataStore;
+import dev.flagstore.store.SerializedItemDescriptor;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.RedisOperations;
+import org.springframework.data.redis.core.SessionCallback;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.util.Assert;
+import org.springframework.util.ClassUtils;
+
+/**
+ * A {@link PersistentDataStore} on Redis, through Spring Data Redis, so it uses the application's
+ * {@code spring.data.redis.*} connection.
+ *
+ * <p>Key layout, under a prefix (default {@code flagstore}):
+ * <ul>
+ * <li>{@code <prefix>:<kind>} — a hash of the items of one kind: field = item key, value = serialized item (a
+ * deleted item is kept as its kind's tombstone placeholder);</li>
+ * <li>{@code <prefix>:$versions:<kind>} — a hash of the same fields holding each item's version, read by the
+ * versioned upsert;</li>
+ * <li>{@code <prefix>:$kinds} — the set of kind names that have data, so that {@code init} can remove them all;</li>
+ * <li>{@code <prefix>:$inited} — present once {@code init} has run.</li>
+ * </ul>
+ * {@code init} replaces everything in one {@code WATCH}/{@code MULTI}/{@code EXEC} transaction (retried if another
+ * client changed the set of kinds meanwhile); {@code upsert} is one Lua script, atomic however many application
+ * instances write; reads answer the stored string only (version {@code 0}), so the wrapper decodes version and
+ * deletion from it and a malformed value is reported for that item alone.
+ *
+ * <p>Timeouts: every command runs with the connection factory's command timeout
+ * ({@code spring.data.redis.timeout}; set it, since Lettuce's default is 60 s), and {@link #isStoreAvailable()}
+ * sends one {@code PING} that it waits for at most the availability timeout given here (default 1 s). The
+ * connection factory belongs to the application: {@link #close()} does not close it. Thread-safe.
+ */
+public class RedisPersistentDataStore implements PersistentDataStore {
+
+	/** Default of how long {@link #isStoreAvailable()} waits for {@code PING}. */
+	public static final Duration DEFAULT_AVAILABILITY_TIMEOUT = Duration.ofSeconds(1);
+
+	private static final int MAX_INIT_ATTEMPTS = 20;
+
+	private static final boolean LETTUCE_PRESENT = ClassUtils.isPresent(
+			"io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands",
+			RedisPersistentDataStore.class.getClassLoader());
+
+	/**
+	 * KEYS: items hash, versions hash, kinds set. ARGV: item key, version, serialized item, kind name. The current
+	 * version comes from the versions hash or, for an item written without one, from the item's JSON
+	 * {@code version} field; an unreadable item counts as no version, so a good write can replace it.
+	 */
+	private static final RedisScript<Long> UPSERT_SCRIPT = RedisScript.of("""
+			local current = redis.call('HGET', KEYS[2], ARGV[1])
+			local currentVersion = nil
+			if current then
+			  currentVersion = tonumber(current)
+			else
+			  local old = redis.call('HGET', KEYS[1], ARGV[1])
+			  if old then
+			    local ok, doc = pcall(cjson.decode, old)
+			    if ok and type(doc) == 'table' then currentVersion = tonumber(doc['version']) end
+			  end
+			end
+			if currentVersion and currentVersion >= tonumber(ARGV[2]) then
+			  return 0
+			end
+			redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+			redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+			redis.call('SADD', KEYS[3], ARGV[4])
+			return 1
+			""", Long.class);
+
+	private final RedisConnectionFactory connectionFactory;
+
+	private final StringRedisTemplate redis;
+
+	private final String prefix;
+
+	private final Duration availabilityTimeout;
+
+	private volatile boolean closed;
+
+	/**
+	 * Creates a store with the default availability timeout.
+	 * @param connectionFactory the application's Redis connection factory; not closed by this store
+	 * @param prefix the key prefix, such as {@code flagstore}; not empty
+	 */
+	public RedisPersistentDataStore(RedisConnectionFactory connectionFactory, String prefix) {
+		this(connectionFactory, prefix, DEFAULT_AVAILABILITY_TIMEOUT);
+	}
+
+	/**
+	 * Creates a store.
+	 * @param connectionFactory the application's Redis connection factory; not closed by this store
+	 * @param prefix the key prefix, such as {@code flagstore}; not empty
+	 * @param availabilityTimeout how long {@link #isStoreAvailable()} waits for {@code PING}; positive
+	 */
+	public RedisPersistentDataStore(RedisConnectionFactory connectionFactory, String prefix,
+			Duration availabilityTimeout) {
+		Assert.notNull(connectionFactory, "'connectionFactory' must not be null");
+		Assert.hasText(prefix, "'prefix' must not be empty");
+		Assert.notNull(availabilityTimeout, "'availabilityTimeout' must not be null");
+		Assert.isTrue(!availabilityTimeout.isNegative() && !availabilityTimeout.isZero(),
+				() -> "'availabilityTimeout' must be positive: " + availabilityTimeout);
+		this.connectionFactory = connectionFactory;
+		this.prefix = prefix;
+		this.availabilityTimeout = availabilityTimeout;
+		this.redis = new StringRedisTemplate(connectionFactory);
+	}
+
+	/**
+	 * The key prefix.
+	 * @return the prefix
+	 */
+	public String getPrefix() {
+		return this.prefix;
+	}
+
+	@Override
+	public void init(FullDataSet<SerializedItemDescriptor> allData) {
+		checkOpen();
+		// Serialize up front, so the transaction holds only Redis commands.
+		Map<String, Map<String, String>> items = new LinkedHashMap<>();
+		Map<String, Map<String, String>> versions = new LinkedHashMap<>();
+		allData.data().forEach((kind, keyed) -> {
+			Map<String, String> kindItems = new LinkedHashMap<>();
+			Map<String, String> kindVersions = new LinkedHashMap<>();
+			keyed.items().forEach((key, item) -> {
+				kindItems.put(key, storedForm(kind, item));
+				kindVersions.put(key, Integer.toString(item.version()));
+			});
+			items.put(kind.getName(), kindItems);
+			versions.put(kind.getName(), kindVersions);
+		});
+		for (int attempt = 1; attempt <= MAX_INIT_ATTEMPTS; attempt++) {
+			List<Object> result = this.redis.execute(new InitTransaction(items, versions));
+			if (result != null && !result.isEmpty()) {
+				return;
+			}
+			// EXEC was aborted: another client changed the set of kinds after WATCH. Read it again and retry.
+		}
+		throw new IllegalStateException("init did not complete after " + MAX_INIT_ATTEMPTS
+				+ " attempts: the set of kinds under prefix '" + this.prefix + "' kept changing");
+	}
+
+	@Override
+	public @Nullable SerializedItemDescriptor get(DataKind kind, String key) {
+		checkOpen();
+		Object value = this.redis.opsForHash().get(itemsKey(kind.getName()), key);
+		return (value != null) ? new SerializedItemDescriptor(0, false, value.toString()) : null;
+	}
+
+	@Override
+	public KeyedItems<SerializedItemDescriptor> getAll(DataKind kind) {
+		checkOpen();
+		Map<Object, Object> entries = this.redis.opsForHash().entries(itemsKey(kind.getName()));
+		// Sorted by key: a Redis hash has no order, and a stable one makes logs and tests readable.
+		Map<String, SerializedItemDescriptor> items = new TreeMap<>();
+		entries.forEach((key, value) -> items.put(key.toString(),
+				new SerializedItemDescriptor(0, false, value.toString())));
+		return new KeyedItems<>(items);
+	}
+
+	@Override
+	public boolean upsert(DataKind kind, String key, SerializedItemDescriptor item) {
+		checkOpen();
+		Assert.notNull(item, "'item' must not be null");
+		String name = kind.getName();
+		Long written = this.redis.execute(UPSERT_SCRIPT, List.of(itemsKey(name), versionsKey(name), kindsKey()), key,
+				Integer.toString(item.version()), storedForm(kind, item), name);
+		return written != null && written == 1L;
+	}
+
+	@Override
+	public boolean isInitialized() {
+		checkOpen();
+		return Boolean.TRUE.equals(this.redis.hasKey(initedKey()));
+	}
+
+	@Override
+	public boolean isStoreAvailable() {
+		if (this.closed) {
+			return false;
+		}
+		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			return "PONG".equalsIgnoreCase(ping(connection));
+		}
+		catch (Exception ex) {
+			if (ex instanceof InterruptedException) {
+				Thread.currentThread().interrupt();
+			}
+			return false;
+		}
+	}
+
+	/**
+	 * With Lettuce, sends {@code PING} asynchronously and waits at most the availability timeout, whatever the
+	 * factory's command timeout; with other clients, a plain {@code PING}.
+	 */
+	private @Nullable String ping(RedisConnection connection) throws Exception {
+		if (LETTUCE_PRESENT) {
+			String answer = LettucePing.ping(connection, this.availabilityTimeout);
+			if (answer != null) {
+				return answer;
+			}
+		}
+		return connection.ping();
+	}
+
+	/**
+	 * Marks this store closed; later calls throw {@link IllegalStateException} and {@link #isStoreAvailable()}
+	 * answers {@code false}. The connection factory stays open: it belongs to the application. Idempotent.
+	 */
+	@Override
+	public void close() {
+		this.closed = true;
+	}
+
+	@Override
+	public String toString() {
+		return "RedisPersistentDataStore{prefix='" + this.prefix + "'}";
+	}
+
+	String itemsKey(String kind) {
+		return this.prefix + ":" + kind;
+	}
+
+	String versionsKey(String kind) {
+		return this.prefix + ":$versions:" + kind;
+	}
+
+	String kindsKey() {
+		return this.prefix + ":$kinds";
+	}
+
+	String initedKey() {
+		return this.prefix + ":$inited";
+	}
+
+	private void checkOpen() {
+		if (this.closed) {
+			throw new IllegalStateException("The Redis data store (prefix '" + this.prefix + "') is closed");
+		}
+	}
+
+	/** The string kept for an item; a tombstone without one gets its kind's placeholder. */
+	private static String storedForm(DataKind kind, SerializedItemDescriptor item) {
+		String text = item.serializedItem();
+		if (text != null) {
+			return text;
+		}
+		if (!item.deleted()) {
+			throw new IllegalArgumentException("A live item needs a serialized form (version " + item.version() + ")");
+		}
+		return kind.serialize(ItemDescriptor.deleted(item.version()));
+	}
+
+	/**
+	 * WATCHes the set of kinds, reads it, and replaces all kinds (old and new) in one MULTI/EXEC. Runs on one
+	 * connection, as Spring Data Redis requires for a transaction.
+	 */
+	private final class InitTransaction implements SessionCallback<List<Object>> {
+
+		private final Map<String, Map<String, String>> items;
+
+		private final Map<String, Map<String, String>> versions;
+
+		InitTransaction(Map<String, Map<String, String>> items, Map<String, Map<String, String>> versions) {
+			this.items = items;
+			this.versions = versions;
+		}
+
+		@Override
+		@SuppressWarnings("unchecked")
+		public <K, V> List<Object> execute(RedisOperations<K, V> operations) throws DataAccessException {
+			RedisOperations<String, String> ops = (RedisOperations<String, String>) operations;
+			String kindsKey = kindsKey();
+			ops.watch(kindsKey);
+			Set<String> oldKinds = ops.opsForSet().members(kindsKey);
+			Set<String> allKinds = new LinkedHashSet<>((oldKinds != null) ? oldKinds : Set.of());
+			allKinds.addAll(this.items.keySet());
+			List<String> toDelete = new ArrayList<>();
+			for (String kind : allKinds) {
+				toDelete.add(itemsKey(kind));
+				toDelete.add(versionsKey(kind));
+			}
+			toDelete.add(kindsKey);
+			ops.multi();
+			ops.delete(toDelete);
+			this.items.forEach((kind, kindItems) -> {
+				if (!kindItems.isEmpty()) {
+					ops.opsForHash().putAll(itemsKey(kind), kindItems);
+					ops.opsForHash().putAll(versionsKey(kind), this.versions.get(kind));
+					ops.opsForSet().add(kindsKey, kind);
+				}
+			});
+			ops.opsForValue().set(initedKey(), "1");
+			return ops.exec();
+		}
+
+	}
+
+	/** Kept apart so that Lettuce types are only loaded when Lettuce is on the class path. */
+	private static final class LettucePing {
+
+		/** Answers the PING reply, or {@code null} if the connection is not a Lettuce one. */
+		static @Nullable String ping(RedisConnection connection, Duration timeout) throws Exception {
+			Object nativeConnection = connection.getNativeConnection();
+			if (nativeConnection instanceof io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands<?, ?> async) {
+				return async.ping().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+			}
+			return null;
+		}
+
+	}
+
+}

@@ -1,0 +1,51 @@
+package dev.flagstore.spring.jdbc;
+
+import javax.sql.DataSource;
+
+import dev.flagstore.store.DataKind;
+import dev.flagstore.store.PersistentDataStore;
+import dev.flagstore.test.PersistentDataStoreContractTests;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The {@link PersistentDataStoreContractTests contract suite} for {@link JdbcPersistentDataStore}; one small
+ * subclass per database supplies the {@link DataSource} and a unique table prefix, with tables created by
+ * {@link JdbcSchemaInitializer}.
+ */
+abstract class AbstractJdbcPersistentDataStoreContractTests extends PersistentDataStoreContractTests {
+
+	/**
+	 * The data source of the database under test, with the store's tables created.
+	 * @return the data source
+	 */
+	protected abstract DataSource dataSource();
+
+	/**
+	 * The table prefix of this test class.
+	 * @return the prefix
+	 */
+	protected abstract String tablePrefix();
+
+	@Override
+	protected PersistentDataStore createStore() {
+		return new JdbcPersistentDataStore(dataSource(), tablePrefix());
+	}
+
+	@Override
+	protected void clearData() {
+		JdbcTemplate jdbc = new JdbcTemplate(dataSource());
+		jdbc.update("DELETE FROM " + tablePrefix() + "items");
+		jdbc.update("DELETE FROM " + tablePrefix() + "init");
+	}
+
+	@Override
+	protected boolean writeRawItem(DataKind kind, String key, int version, String rawValue) {
+		JdbcTemplate jdbc = new JdbcTemplate(dataSource());
+		jdbc.update("DELETE FROM " + tablePrefix() + "items WHERE kind = ? AND item_key = ?", kind.getName(), key);
+		jdbc.update("INSERT INTO " + tablePrefix() + "items (kind, item_key, version, deleted, item) VALUES (?, ?, ?, ?, ?)",
+				kind.getName(), key, version, false, rawValue);
+		return true;
+	}
+
+}

@@ -1,0 +1,179 @@
+package dev.flagstore.spring.jdbc;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.utility.DockerImageName;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Where the JDBC integration tests find their servers. Each database is taken from its environment variables when
+ * set ({@code FLAGSTORE_POSTGRES_URL}, {@code FLAGSTORE_POSTGRES_USER}, {@code FLAGSTORE_POSTGRES_PASSWORD}, and the
+ * same with {@code MARIADB}), else from a Testcontainers container when a Docker engine is available, else from
+ * the local server ({@code jdbc:postgresql://127.0.0.1:5432/test} as {@code postgres}, trust authentication;
+ * {@code jdbc:mariadb://127.0.0.1:3306/test} as {@code root} without password). A server that does not answer
+ * skips the tests with the reason, or fails them when {@code CI=true}.
+ */
+final class TestDatabases {
+
+	private static final Pattern HOST_AND_PORT = Pattern.compile("//\\[?([^/:\\]]+)\\]?(?::(\\d+))?");
+
+	private static final Map<Server, Database> resolved = new ConcurrentHashMap<>();
+
+	private TestDatabases() {
+	}
+
+	/** The servers the tests know. */
+	enum Server {
+
+		POSTGRESQL("PostgreSQL", "POSTGRES", "jdbc:postgresql://127.0.0.1:5432/test", "postgres", 5432),
+
+		MARIADB("MariaDB", "MARIADB", "jdbc:mariadb://127.0.0.1:3306/test", "root", 3306);
+
+		final String displayName;
+
+		final String variablePrefix;
+
+		final String defaultUrl;
+
+		final String defaultUser;
+
+		final int defaultPort;
+
+		Server(String displayName, String variable, String defaultUrl, String defaultUser, int defaultPort) {
+			this.displayName = displayName;
+			this.variablePrefix = "FLAGSTORE_" + variable + "_";
+			this.defaultUrl = defaultUrl;
+			this.defaultUser = defaultUser;
+			this.defaultPort = defaultPort;
+		}
+
+	}
+
+	/** JDBC coordinates of a server, with host and port for the reachability check and the fault proxy. */
+	record Database(Server server, String url, String user, String password, String host, int port) {
+
+		/** The same database reached through {@code proxyHost:proxyPort}. */
+		Database via(String proxyHost, int proxyPort) {
+			Matcher matcher = HOST_AND_PORT.matcher(this.url);
+			if (!matcher.find()) {
+				throw new IllegalStateException("No host in " + this.url);
+			}
+			String url = this.url.substring(0, matcher.start()) + "//" + proxyHost + ":" + proxyPort
+					+ this.url.substring(matcher.end());
+			return new Database(this.server, url, this.user, this.password, proxyHost, proxyPort);
+		}
+
+		/** A small pool with short timeouts, as an application facing outages should configure. */
+		HikariDataSource pool(String name, Duration timeout) {
+			HikariConfig config = new HikariConfig();
+			config.setPoolName(name);
+			config.setJdbcUrl(this.url);
+			config.setUsername(this.user);
+			config.setPassword(this.password);
+			config.setMaximumPoolSize(10);
+			config.setMinimumIdle(0);
+			config.setConnectionTimeout(Math.max(250, timeout.toMillis()));
+			config.setValidationTimeout(Math.max(250, timeout.toMillis() / 2));
+			config.setInitializationFailTimeout(-1);
+			return new HikariDataSource(config);
+		}
+
+	}
+
+	/** The server's coordinates, checked to answer; aborts (skips) the calling test class otherwise, or fails on CI. */
+	static Database database(Server server) {
+		Database database = resolved.computeIfAbsent(server, TestDatabases::resolve);
+		requireReachable(server.displayName, database.host(), database.port(), server.variablePrefix + "URL");
+		return database;
+	}
+
+	private static Database resolve(Server server) {
+		String url = System.getenv(server.variablePrefix + "URL");
+		String user = System.getenv(server.variablePrefix + "USER");
+		String password = System.getenv(server.variablePrefix + "PASSWORD");
+		if ((url == null || url.isBlank()) && dockerAvailable()) {
+			return startContainer(server);
+		}
+		url = (url == null || url.isBlank()) ? server.defaultUrl : url.trim();
+		Matcher matcher = HOST_AND_PORT.matcher(url);
+		String host = matcher.find() ? matcher.group(1) : "127.0.0.1";
+		int port = (matcher.groupCount() >= 2 && matcher.group(2) != null) ? Integer.parseInt(matcher.group(2))
+				: server.defaultPort;
+		return new Database(server, url, (user != null) ? user : server.defaultUser,
+				(password != null) ? password : "", host, port);
+	}
+
+	@SuppressWarnings("resource") // Containers are stopped by Testcontainers' reaper when the JVM ends.
+	private static Database startContainer(Server server) {
+		GenericContainer<?> container;
+		if (server == Server.POSTGRESQL) {
+			container = new GenericContainer<>(DockerImageName.parse("postgres:16-alpine")).withExposedPorts(5432)
+				.withEnv("POSTGRES_HOST_AUTH_METHOD", "trust")
+				.withEnv("POSTGRES_DB", "test")
+				.waitingFor(Wait.forLogMessage(".*database system is ready to accept connections.*", 2));
+		}
+		else {
+			container = new GenericContainer<>(DockerImageName.parse("mariadb:11")).withExposedPorts(3306)
+				.withEnv("MARIADB_ALLOW_EMPTY_ROOT_PASSWORD", "1")
+				.withEnv("MARIADB_DATABASE", "test")
+				.waitingFor(Wait.forLogMessage(".*ready for connections.*", 2));
+		}
+		container.start();
+		String host = container.getHost();
+		int port = container.getMappedPort(server.defaultPort);
+		String scheme = (server == Server.POSTGRESQL) ? "postgresql" : "mariadb";
+		return new Database(server, "jdbc:" + scheme + "://" + host + ":" + port + "/test", server.defaultUser, "",
+				host, port);
+	}
+
+	static boolean dockerAvailable() {
+		try {
+			return DockerClientFactory.instance().isDockerAvailable();
+		}
+		catch (Throwable ex) {
+			return false;
+		}
+	}
+
+	static void requireReachable(String what, String host, int port, String variable) {
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress(host, port), 2000);
+		}
+		catch (IOException ex) {
+			String reason = what + " is not reachable at " + host + ":" + port + " (" + ex.getMessage() + "). Start it, "
+					+ "or point " + variable + " at one, or run with a Docker engine for Testcontainers.";
+			if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+				Assertions.fail(reason + " CI=true: failing instead of skipping.");
+			}
+			Assumptions.abort(reason);
+		}
+	}
+
+	/** A table prefix no other test (or user of the shared server) uses. */
+	static String uniqueTablePrefix(String tag) {
+		return "fs_" + tag + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8) + "_";
+	}
+
+	/** Drops the store's tables, if they exist. */
+	static void dropTables(JdbcTemplate jdbc, String tablePrefix) {
+		jdbc.execute("DROP TABLE IF EXISTS " + tablePrefix + "items");
+		jdbc.execute("DROP TABLE IF EXISTS " + tablePrefix + "init");
+	}
+
+}

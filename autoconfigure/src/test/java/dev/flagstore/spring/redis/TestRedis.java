@@ -1,0 +1,147 @@
+package dev.flagstore.spring.redis;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Set;
+import java.util.UUID;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.SocketOptions;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.utility.DockerImageName;
+
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+/**
+ * Where the Redis integration tests find a server: {@code FLAGSTORE_REDIS_URL} when set, else a Testcontainers
+ * container when a Docker engine is available, else the local server at {@code redis://127.0.0.1:6379}. A server
+ * that does not answer skips the tests with the reason, or fails them when {@code CI=true}.
+ */
+final class TestRedis {
+
+	static final String URL_VARIABLE = "FLAGSTORE_REDIS_URL";
+
+	private static final String DEFAULT_URL = "redis://127.0.0.1:6379";
+
+	private static volatile Endpoint endpoint;
+
+	private TestRedis() {
+	}
+
+	/** Host, port and database of the test server. */
+	record Endpoint(String host, int port, int database, String password) {
+
+		RedisStandaloneConfiguration configuration() {
+			RedisStandaloneConfiguration configuration = new RedisStandaloneConfiguration(this.host, this.port);
+			configuration.setDatabase(this.database);
+			if (!this.password.isEmpty()) {
+				configuration.setPassword(this.password);
+			}
+			return configuration;
+		}
+
+		Endpoint via(String proxyHost, int proxyPort) {
+			return new Endpoint(proxyHost, proxyPort, this.database, this.password);
+		}
+
+		@Override
+		public String toString() {
+			return "redis://" + this.host + ":" + this.port + "/" + this.database;
+		}
+
+	}
+
+	/**
+	 * The test server, checked to answer; aborts (skips) the calling test class when it does not, or fails it on
+	 * CI.
+	 */
+	static synchronized Endpoint endpoint() {
+		if (endpoint == null) {
+			endpoint = resolve();
+		}
+		requireReachable("Redis", endpoint.host(), endpoint.port(), URL_VARIABLE);
+		return endpoint;
+	}
+
+	private static Endpoint resolve() {
+		String url = System.getenv(URL_VARIABLE);
+		if ((url == null || url.isBlank()) && dockerAvailable()) {
+			@SuppressWarnings("resource") // Stopped by Testcontainers' reaper when the JVM ends.
+			GenericContainer<?> container = new GenericContainer<>(DockerImageName.parse("redis:7-alpine"))
+				.withExposedPorts(6379);
+			container.start();
+			return new Endpoint(container.getHost(), container.getMappedPort(6379), 0, "");
+		}
+		URI uri = URI.create((url == null || url.isBlank()) ? DEFAULT_URL : url.trim());
+		String path = (uri.getPath() != null) ? uri.getPath().replace("/", "") : "";
+		String userInfo = uri.getUserInfo();
+		String password = (userInfo == null) ? "" : userInfo.substring(userInfo.indexOf(':') + 1);
+		return new Endpoint(uri.getHost(), (uri.getPort() > 0) ? uri.getPort() : 6379,
+				path.isEmpty() ? 0 : Integer.parseInt(path), password);
+	}
+
+	static boolean dockerAvailable() {
+		try {
+			return DockerClientFactory.instance().isDockerAvailable();
+		}
+		catch (Throwable ex) {
+			return false;
+		}
+	}
+
+	/** Skips (or fails on CI) unless a TCP connection to the server succeeds. */
+	static void requireReachable(String what, String host, int port, String variable) {
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress(host, port), 2000);
+		}
+		catch (IOException ex) {
+			String reason = what + " is not reachable at " + host + ":" + port + " (" + ex.getMessage() + "). Start it, "
+					+ "or point " + variable + " at one, or run with a Docker engine for Testcontainers.";
+			if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+				Assertions.fail(reason + " CI=true: failing instead of skipping.");
+			}
+			Assumptions.abort(reason);
+		}
+	}
+
+	/**
+	 * A started connection factory with short client timeouts, as an application should configure
+	 * ({@code spring.data.redis.timeout}, {@code spring.data.redis.connect-timeout}).
+	 */
+	static LettuceConnectionFactory connectionFactory(Endpoint endpoint, Duration timeout) {
+		LettuceClientConfiguration client = LettuceClientConfiguration.builder()
+			.commandTimeout(timeout)
+			.shutdownTimeout(Duration.ZERO)
+			.clientOptions(ClientOptions.builder()
+				.socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
+				.build())
+			.build();
+		LettuceConnectionFactory factory = new LettuceConnectionFactory(endpoint.configuration(), client);
+		factory.afterPropertiesSet();
+		factory.start();
+		return factory;
+	}
+
+	/** A key prefix no other test (or user of the shared server) uses. */
+	static String uniquePrefix(Class<?> testClass) {
+		return "flagstore-it:" + testClass.getSimpleName() + ":" + UUID.randomUUID().toString().substring(0, 8);
+	}
+
+	/** Deletes every key under {@code prefix}. */
+	static void deleteKeys(StringRedisTemplate redis, String prefix) {
+		Set<String> keys = redis.keys(prefix + ":*");
+		if (keys != null && !keys.isEmpty()) {
+			redis.delete(keys);
+		}
+	}
+
+}

@@ -1,0 +1,133 @@
+package dev.flagstore.sample;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.flagstore.status.DataStoreStatus;
+import dev.flagstore.status.DataStoreStatusProvider;
+import dev.flagstore.store.DataStore;
+import dev.flagstore.store.DataStoreException;
+import dev.flagstore.store.ItemDescriptor;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The sample's REST API: flags read through the {@link DataStore}, changes written through the {@link FlagSource},
+ * the store status, and (when enabled) a switch that simulates a store outage.
+ */
+@RestController
+@RequestMapping("/api")
+class FlagController {
+
+	private final DataStore store;
+
+	private final DataStoreStatusProvider statusProvider;
+
+	private final FlagSource source;
+
+	private final StatusHistory history;
+
+	private final ObjectProvider<SimulatedOutage> outage;
+
+	FlagController(DataStore store, DataStoreStatusProvider statusProvider, FlagSource source, StatusHistory history,
+			ObjectProvider<SimulatedOutage> outage) {
+		this.store = store;
+		this.statusProvider = statusProvider;
+		this.source = source;
+		this.history = history;
+		this.outage = outage;
+	}
+
+	/** Body of a flag update. */
+	record FlagUpdate(boolean on, @Nullable String description) {
+	}
+
+	@GetMapping("/flags")
+	List<Flag> flags() {
+		return this.store.getAll(Flag.KIND)
+			.items()
+			.values()
+			.stream()
+			.filter(item -> !item.isDeleted())
+			.map(item -> (Flag) item.item())
+			.toList();
+	}
+
+	@GetMapping("/flags/{key}")
+	ResponseEntity<Flag> flag(@PathVariable String key) {
+		ItemDescriptor item = this.store.get(Flag.KIND, key);
+		return (item == null || item.isDeleted()) ? ResponseEntity.notFound().build()
+				: ResponseEntity.ok((Flag) item.item());
+	}
+
+	@PutMapping("/flags/{key}")
+	Flag update(@PathVariable String key, @RequestBody FlagUpdate update) {
+		return this.source.update(key, update.on(), update.description());
+	}
+
+	@DeleteMapping("/flags/{key}")
+	ResponseEntity<Void> delete(@PathVariable String key) {
+		this.source.delete(key);
+		return ResponseEntity.noContent().build();
+	}
+
+	@GetMapping("/status")
+	Map<String, Object> status() {
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("status", describe(this.statusProvider.getStatus()));
+		body.put("monitoringEnabled", this.statusProvider.isStatusMonitoringEnabled());
+		SimulatedOutage switchable = this.outage.getIfAvailable();
+		body.put("simulatedOutage", (switchable != null) ? switchable.isDown() : null);
+		body.put("history", this.history.changes().stream().map(FlagController::describe).toList());
+		return body;
+	}
+
+	@PostMapping("/demo/outage")
+	ResponseEntity<Map<String, Object>> startOutage() {
+		return setOutage(true);
+	}
+
+	@DeleteMapping("/demo/outage")
+	ResponseEntity<Map<String, Object>> endOutage() {
+		return setOutage(false);
+	}
+
+	private ResponseEntity<Map<String, Object>> setOutage(boolean down) {
+		SimulatedOutage switchable = this.outage.getIfAvailable();
+		if (switchable == null) {
+			return ResponseEntity.status(HttpStatus.NOT_FOUND)
+				.body(Map.of("error", "set sample.demo.outage-endpoint.enabled=true to simulate outages"));
+		}
+		switchable.setDown(down);
+		return ResponseEntity.ok(Map.of("simulatedOutage", down));
+	}
+
+	@ExceptionHandler(DataStoreException.class)
+	ResponseEntity<Map<String, Object>> storeFailed(DataStoreException ex) {
+		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+			.body(Map.of("error", "flag store unavailable: " + ex.getMessage()));
+	}
+
+	private static Map<String, Object> describe(DataStoreStatus status) {
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("available", status.isAvailable());
+		body.put("refreshNeeded", status.isRefreshNeeded());
+		body.put("since", status.getSince().toString());
+		body.put("lastError", status.getLastError());
+		return body;
+	}
+
+}

@@ -1,0 +1,107 @@
+package dev.flagstore.sample;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The sample as a user meets it, over real HTTP: flags, an outage simulated with the demo endpoint, health,
+ * metrics, events and the re-sync after recovery.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "flagstore.status.poll-interval=50ms", "flagstore.status.heartbeat-interval=100ms" })
+class SampleApplicationTests {
+
+	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+	private final JsonMapper json = JsonMapper.builder().build();
+
+	@LocalServerPort
+	private int port;
+
+	@AfterEach
+	void endOutage() throws Exception {
+		send("DELETE", "/api/demo/outage", null);
+	}
+
+	@Test
+	void shouldServeTheFlagsFromTheJsonFile() throws Exception {
+		HttpResponse<String> response = send("GET", "/api/flags", null);
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(this.json.readTree(response.body()).findValuesAsString("key")).contains("new-checkout",
+				"dark-mode", "search-v2", "beta-banner");
+		assertThat(send("GET", "/api/flags/search-v2", null).body()).contains("\"version\":3");
+		assertThat(send("GET", "/api/flags/nope", null).statusCode()).isEqualTo(404);
+	}
+
+	@Test
+	void shouldUpdateAFlagThroughTheStore() throws Exception {
+		HttpResponse<String> updated = send("PUT", "/api/flags/beta-banner", "{\"on\":true}");
+		assertThat(updated.statusCode()).isEqualTo(200);
+		JsonNode flag = this.json.readTree(send("GET", "/api/flags/beta-banner", null).body());
+		assertThat(flag.get("on").booleanValue()).isTrue();
+		assertThat(flag.get("version").intValue()).isGreaterThanOrEqualTo(2);
+		assertThat(flag.get("description").stringValue()).isEqualTo("Banner inviting users to the beta");
+	}
+
+	@Test
+	void outageShouldTurnHealthDownAndRecoveryShouldResyncTheStore() throws Exception {
+		assertThat(send("GET", "/actuator/health/flagStore", null).statusCode()).isEqualTo(200);
+		assertThat(send("GET", "/index.html", null).body()).contains("flagstore sample");
+
+		assertThat(send("POST", "/api/demo/outage", null).statusCode()).isEqualTo(200);
+		// A write during the outage fails for the caller, and is kept by the application's flag source.
+		assertThat(send("PUT", "/api/flags/dark-mode", "{\"on\":true}").statusCode()).isEqualTo(503);
+		await().atMost(Duration.ofSeconds(10)).until(() -> send("GET", "/actuator/health", null).statusCode() == 503);
+		JsonNode health = this.json.readTree(send("GET", "/actuator/health/flagStore", null).body());
+		assertThat(health.get("status").stringValue()).isEqualTo("DOWN");
+		assertThat(health.at("/details/lastError").stringValue()).isNotBlank();
+		assertThat(gauge("flagstore.store.available")).isEqualTo(0.0);
+		// Cached reads are still answered.
+		assertThat(send("GET", "/api/flags/search-v2", null).statusCode()).isEqualTo(200);
+
+		assertThat(send("DELETE", "/api/demo/outage", null).statusCode()).isEqualTo(200);
+		await().atMost(Duration.ofSeconds(10)).until(() -> send("GET", "/actuator/health", null).statusCode() == 200);
+		// The refreshNeeded event made the sample write all flags again, including the change made during the outage.
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			JsonNode status = this.json.readTree(send("GET", "/api/status", null).body());
+			assertThat(status.at("/status/available").booleanValue()).isTrue();
+			assertThat(status.at("/status/refreshNeeded").booleanValue()).isFalse();
+			assertThat(status.get("history").findValuesAsString("available")).isNotNull();
+			assertThat(status.get("history").toString()).contains("\"refreshNeeded\":true");
+		});
+		assertThat(this.json.readTree(send("GET", "/api/flags/dark-mode", null).body()).get("on").booleanValue())
+			.isTrue();
+		assertThat(gauge("flagstore.store.available")).isEqualTo(1.0);
+	}
+
+	private double gauge(String name) throws Exception {
+		JsonNode metric = this.json.readTree(send("GET", "/actuator/metrics/" + name, null).body());
+		return metric.at("/measurements/0/value").doubleValue();
+	}
+
+	private HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + path))
+			.timeout(Duration.ofSeconds(10))
+			.header("Content-Type", "application/json");
+		request.method(method, (body != null) ? HttpRequest.BodyPublishers.ofString(body)
+				: HttpRequest.BodyPublishers.noBody());
+		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+}
