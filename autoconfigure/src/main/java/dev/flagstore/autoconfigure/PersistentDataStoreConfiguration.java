@@ -4,6 +4,8 @@ import dev.flagstore.store.DataStore;
 import dev.flagstore.store.PersistentDataStore;
 import dev.flagstore.store.PersistentDataStoreWrapper;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -33,6 +35,13 @@ class PersistentDataStoreConfiguration {
 			.heartbeatInterval(status.getHeartbeatInterval())
 			.operationTimeout(properties.getStore().getOperationTimeout())
 			.build();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "flagstoreDataStoreShutdown")
+	DataStoreShutdown flagstoreDataStoreShutdown(
+			@Qualifier("flagstoreDataStore") ObjectProvider<PersistentDataStoreWrapper> dataStore) {
+		return new DataStoreShutdown(dataStore.getIfAvailable());
 	}
 
 }
