@@ -330,20 +330,13 @@ public final class PersistentDataStoreWrapper implements DataStore {
 	}
 
 	private void takeStoreItem(DataKind kind, String key) {
-		Optional<ItemDescriptor> stored;
 		try {
-			stored = loadItem(kind, key);
+			loadItem(kind, key).ifPresent(item -> cacheVersioned(kind, key, item));
 		}
 		catch (DataStoreException ex) {
-			// Already reported; the upsert itself succeeded. With TTL the cache is never ahead of the store, so
-			// forgetting the key lets the next read ask the store. With FOREVER the cache may hold a newer item
-			// that waits for write-back: it must be kept.
-			if (this.cacheMode != CacheMode.FOREVER) {
-				invalidate(kind, key);
-			}
-			return;
+			// Already reported; the upsert itself succeeded. The cache keeps what it has: dropping the entry
+			// would let a slower, staler write-path read of this key fill the empty slot with an older version.
 		}
-		stored.ifPresent(item -> cacheVersioned(kind, key, item));
 	}
 
 	/** Puts an item in the caches unless they already hold the same or a newer version. */
@@ -353,8 +346,17 @@ public final class PersistentDataStoreWrapper implements DataStore {
 		if (items == null || all == null) {
 			return;
 		}
-		items.asMap().merge(new ItemKey(kind, key), Optional.of(item),
-				(old, candidate) -> (old.isPresent() && old.get().version() >= item.version()) ? old : candidate);
+		ItemKey itemKey = new ItemKey(kind, key);
+		if (this.cacheMode == CacheMode.FOREVER) {
+			// The cache is the truth: it takes every write, newest version first.
+			items.asMap().merge(itemKey, Optional.of(item), (old, candidate) -> newer(old, item));
+		}
+		else {
+			// TTL: only refresh an entry the cache holds. A write path's item may be stale by the time it gets
+			// here (another writer's newer item may have come and gone from the cache meanwhile), so it must not
+			// fill an empty slot; the next read loads the key from the store, under the cache's own lock.
+			items.asMap().computeIfPresent(itemKey, (k, old) -> newer(old, item));
+		}
 		if (this.cacheMode == CacheMode.FOREVER) {
 			// The all-items cache is what a write-back sends: keep it complete, and create the kind if the data
 			// set that init cached did not have it.
@@ -370,6 +372,10 @@ public final class PersistentDataStoreWrapper implements DataStore {
 		}
 	}
 
+	private static Optional<ItemDescriptor> newer(Optional<ItemDescriptor> cached, ItemDescriptor item) {
+		return (cached.isPresent() && cached.get().version() >= item.version()) ? cached : Optional.of(item);
+	}
+
 	private static KeyedItems<ItemDescriptor> withItem(KeyedItems<ItemDescriptor> items, String key,
 			ItemDescriptor item) {
 		ItemDescriptor old = items.items().get(key);
@@ -379,13 +385,6 @@ public final class PersistentDataStoreWrapper implements DataStore {
 		Map<String, ItemDescriptor> copy = new LinkedHashMap<>(items.items());
 		copy.put(key, item);
 		return new KeyedItems<>(copy);
-	}
-
-	private void invalidate(DataKind kind, String key) {
-		if (this.itemCache != null && this.allCache != null) {
-			this.itemCache.invalidate(new ItemKey(kind, key));
-			this.allCache.invalidate(kind);
-		}
 	}
 
 	private void replaceCachedData(FullDataSet<ItemDescriptor> allData) {

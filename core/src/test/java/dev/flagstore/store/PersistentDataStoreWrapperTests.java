@@ -423,6 +423,7 @@ class PersistentDataStoreWrapperTests {
 		PersistentDataStoreWrapper ttl = wrapper(builder(CacheMode.TTL).ticker(ticker));
 		PersistentDataStoreWrapper forever = wrapper(builder(CacheMode.FOREVER).ticker(ticker));
 		ttl.upsert(FEATURES, "a", flag("a", 1));
+		ttl.get(FEATURES, "a");
 		forever.get(FEATURES, "a");
 		this.core.put(FEATURES, "a", new SerializedItemDescriptor(5, false, FEATURES.serialize(flag("a", 5))));
 		ticker.advance(Duration.ofSeconds(16));
@@ -434,10 +435,79 @@ class PersistentDataStoreWrapperTests {
 	void rejectedUpsertShouldLetTheCacheTakeTheStoresNewerItem() {
 		PersistentDataStoreWrapper store = wrapper(CacheMode.TTL);
 		store.upsert(FEATURES, "a", flag("a", 1));
+		assertThat(store.get(FEATURES, "a")).isEqualTo(flag("a", 1));
 		// Another instance writes version 7.
 		this.core.put(FEATURES, "a", new SerializedItemDescriptor(7, false, FEATURES.serialize(flag("a", 7))));
 		assertThat(store.upsert(FEATURES, "a", flag("a", 3))).isFalse();
 		assertThat(store.get(FEATURES, "a")).isEqualTo(flag("a", 7));
+	}
+
+	@Test
+	void staleReadOnAWritePathShouldNeverRefillTheCacheWithAnOlderVersion() throws Exception {
+		FakeTicker ticker = new FakeTicker();
+		BlockingGetStore blocking = new BlockingGetStore();
+		PersistentDataStoreWrapper store = wrapper(PersistentDataStoreWrapper.builder(blocking)
+			.cacheMode(CacheMode.TTL)
+			.heartbeatInterval(Duration.ZERO)
+			.ticker(ticker));
+		store.upsert(FEATURES, "a", flag("a", 1));
+		assertThat(store.get(FEATURES, "a")).isEqualTo(flag("a", 1));
+		// A rejected upsert makes the wrapper read the store's item (version 1); that read is held up.
+		blocking.holdNextGet();
+		ExecutorService writer = Executors.newSingleThreadExecutor();
+		try {
+			Future<Boolean> rejected = writer.submit(() -> store.upsert(FEATURES, "a", flag("a", 1)));
+			blocking.awaitHeldGet();
+			// Meanwhile a newer version is written and read, then its cache entry expires.
+			assertThat(store.upsert(FEATURES, "a", flag("a", 5))).isTrue();
+			assertThat(store.get(FEATURES, "a")).isEqualTo(flag("a", 5));
+			ticker.advance(Duration.ofSeconds(16));
+			blocking.releaseHeldGet();
+			assertThat(rejected.get(5, TimeUnit.SECONDS)).isFalse();
+		}
+		finally {
+			writer.shutdownNow();
+		}
+		assertThat(store.get(FEATURES, "a")).isEqualTo(flag("a", 5));
+	}
+
+	/** A store whose next {@code get} reads its answer, then waits until released: a slow, stale read. */
+	static final class BlockingGetStore extends TestPersistentStore {
+
+		private volatile CountDownLatch held = new CountDownLatch(0);
+
+		private final CountDownLatch entered = new CountDownLatch(1);
+
+		private final java.util.concurrent.atomic.AtomicBoolean holdNext = new java.util.concurrent.atomic.AtomicBoolean();
+
+		void holdNextGet() {
+			this.held = new CountDownLatch(1);
+			this.holdNext.set(true);
+		}
+
+		void awaitHeldGet() throws InterruptedException {
+			assertThat(this.entered.await(5, TimeUnit.SECONDS)).isTrue();
+		}
+
+		void releaseHeldGet() {
+			this.held.countDown();
+		}
+
+		@Override
+		public SerializedItemDescriptor get(DataKind kind, String key) {
+			SerializedItemDescriptor answer = super.get(kind, key);
+			if (this.holdNext.compareAndSet(true, false)) {
+				this.entered.countDown();
+				try {
+					this.held.await(5, TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}
+			return answer;
+		}
+
 	}
 
 	@Test
@@ -446,6 +516,7 @@ class PersistentDataStoreWrapperTests {
 		PersistentDataStoreWrapper store = wrapper(
 				builder(CacheMode.TTL).staleValuesPolicy(StaleValuesPolicy.REFRESH).ticker(ticker));
 		store.upsert(FEATURES, "a", flag("a", 1));
+		assertThat(store.get(FEATURES, "a")).isEqualTo(flag("a", 1));
 		this.core.put(FEATURES, "a", new SerializedItemDescriptor(2, false, FEATURES.serialize(flag("a", 2))));
 		ticker.advance(Duration.ofSeconds(16));
 		assertThat(store.get(FEATURES, "a")).isEqualTo(flag("a", 2));
@@ -457,6 +528,7 @@ class PersistentDataStoreWrapperTests {
 		PersistentDataStoreWrapper store = wrapper(
 				builder(CacheMode.TTL).staleValuesPolicy(StaleValuesPolicy.REFRESH).ticker(ticker));
 		store.upsert(FEATURES, "a", flag("a", 1));
+		assertThat(store.get(FEATURES, "a")).isEqualTo(flag("a", 1));
 		this.core.fail();
 		ticker.advance(Duration.ofSeconds(16));
 		assertThat(store.get(FEATURES, "a")).isEqualTo(flag("a", 1));
@@ -469,6 +541,7 @@ class PersistentDataStoreWrapperTests {
 		PersistentDataStoreWrapper store = wrapper(
 				builder(CacheMode.TTL).staleValuesPolicy(StaleValuesPolicy.REFRESH_ASYNC).ticker(ticker));
 		store.upsert(FEATURES, "a", flag("a", 1));
+		assertThat(store.get(FEATURES, "a")).isEqualTo(flag("a", 1));
 		this.core.put(FEATURES, "a", new SerializedItemDescriptor(2, false, FEATURES.serialize(flag("a", 2))));
 		ticker.advance(Duration.ofSeconds(16));
 		assertThat(store.get(FEATURES, "a")).isEqualTo(flag("a", 1));
@@ -481,6 +554,7 @@ class PersistentDataStoreWrapperTests {
 		PersistentDataStoreWrapper store = wrapper(
 				builder(CacheMode.TTL).staleValuesPolicy(StaleValuesPolicy.REFRESH_ASYNC).ticker(ticker));
 		store.upsert(FEATURES, "a", flag("a", 1));
+		assertThat(store.get(FEATURES, "a")).isEqualTo(flag("a", 1));
 		this.core.fail();
 		ticker.advance(Duration.ofSeconds(16));
 		assertThat(store.get(FEATURES, "a")).isEqualTo(flag("a", 1));
@@ -493,12 +567,13 @@ class PersistentDataStoreWrapperTests {
 		PersistentDataStoreWrapper store = wrapper(CacheMode.TTL);
 		store.upsert(FEATURES, "a", flag("a", 1));
 		store.get(FEATURES, "a");
+		store.get(FEATURES, "a");
 		store.get(FEATURES, "b");
 		this.core.fail();
 		assertThatExceptionOfType(DataStoreException.class).isThrownBy(() -> store.get(FEATURES, "c"));
 		var stats = store.getCaches().get("items").stats();
 		assertThat(stats.hitCount()).isEqualTo(1);
-		assertThat(stats.missCount()).isEqualTo(2);
+		assertThat(stats.missCount()).isEqualTo(3);
 		assertThat(stats.loadFailureCount()).isEqualTo(1);
 	}
 
