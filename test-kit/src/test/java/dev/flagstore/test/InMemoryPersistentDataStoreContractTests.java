@@ -7,6 +7,7 @@ import dev.flagstore.store.SerializedItemDescriptor;
 /**
  * Runs the contract suite against the reference store, so the kit checks itself.
  */
+// tag::contract-subclass[]
 class InMemoryPersistentDataStoreContractTests extends PersistentDataStoreContractTests {
 
 	private final InMemoryPersistentDataStore database = new InMemoryPersistentDataStore();
@@ -20,6 +21,7 @@ class InMemoryPersistentDataStoreContractTests extends PersistentDataStoreContra
 	protected void clearData() {
 		this.database.clearData();
 	}
+	// end::contract-subclass[]
 
 	@Override
 	protected boolean writeRawItem(DataKind kind, String key, int version, String rawValue) {

@@ -36,7 +36,7 @@ import org.springframework.util.Assert;
  * <p>Two tables, named with a prefix (default {@code flagstore_}): {@code <prefix>items} (one row per item: kind,
  * key, version, deleted flag, serialized item) and {@code <prefix>init} (one row once {@code init} has run). Create
  * them with {@link JdbcSchemaInitializer} or the scripts it runs. {@code init} replaces all rows in one transaction,
- * serialized with other {@code init} calls by a row lock on the {@code init} row; {@code upsert} is one conditional
+ * serialized with other {@code init} calls by a row lock ({@code SELECT ... FOR UPDATE}) on the {@code init} row; {@code upsert} is one conditional
  * statement ({@code ON CONFLICT ... WHERE} on PostgreSQL) or a conditional {@code UPDATE} followed by an
  * {@code INSERT} that the primary key makes safe, never a read followed by a write. Deadlocks and lock timeouts
  * are retried a few times.
@@ -135,13 +135,16 @@ public class JdbcPersistentDataStore implements PersistentDataStore {
 		retryOnLockFailure(() -> {
 			while (true) {
 				Boolean done = this.transactions.execute((status) -> {
-					// The row lock taken here serializes concurrent inits until commit.
-					int marked = this.jdbc.update("UPDATE " + this.initTable
-							+ " SET initialized = ?, initialized_at = ? WHERE id = 1", true,
-							Timestamp.from(Instant.now()));
-					if (marked == 0) {
+					// The row lock taken here serializes concurrent inits until commit. A locking read rather than
+					// the UPDATE's row count decides whether the row exists: with useAffectedRows, MySQL drivers
+					// count an UPDATE that changes nothing as 0 rows.
+					List<Integer> locked = this.jdbc.query("SELECT id FROM " + this.initTable + " WHERE id = 1 FOR UPDATE",
+							(rs, rowNum) -> rs.getInt(1));
+					if (locked.isEmpty()) {
 						return false;
 					}
+					this.jdbc.update("UPDATE " + this.initTable + " SET initialized = ?, initialized_at = ? WHERE id = 1",
+							true, Timestamp.from(Instant.now()));
 					this.jdbc.update("DELETE FROM " + this.itemsTable);
 					if (!rows.isEmpty()) {
 						this.jdbc.batchUpdate("INSERT INTO " + this.itemsTable
@@ -172,7 +175,7 @@ public class JdbcPersistentDataStore implements PersistentDataStore {
 		checkOpen();
 		List<SerializedItemDescriptor> found = this.jdbc.query(
 				"SELECT version, deleted, item FROM " + this.itemsTable + " WHERE kind = ? AND item_key = ?",
-				(rs, rowNum) -> readItem(rs), kind.getName(), key);
+				(rs, rowNum) -> readItem(rs, 1), kind.getName(), key);
 		return found.isEmpty() ? null : found.get(0);
 	}
 
@@ -182,21 +185,20 @@ public class JdbcPersistentDataStore implements PersistentDataStore {
 		Map<String, SerializedItemDescriptor> items = new LinkedHashMap<>();
 		this.jdbc.query("SELECT item_key, version, deleted, item FROM " + this.itemsTable
 				+ " WHERE kind = ? ORDER BY item_key", (ResultSet rs) -> {
-					items.put(rs.getString(1), readItem(rs));
+					items.put(rs.getString(1), readItem(rs, 2));
 				}, kind.getName());
 		return new KeyedItems<>(items);
 	}
 
 	/**
-	 * Reads version, deleted and item from the current row (the last three columns). A row that breaks the
+	 * Reads version, deleted and item from the current row, from column {@code first} on. A row that breaks the
 	 * rules (a negative version, a live item without text) is answered as its text alone, so the wrapper
 	 * reports that item as malformed instead of the store as down.
 	 */
-	private static SerializedItemDescriptor readItem(ResultSet rs) throws SQLException {
-		int columns = rs.getMetaData().getColumnCount();
-		int version = rs.getInt(columns - 2);
-		boolean deleted = rs.getBoolean(columns - 1);
-		String item = rs.getString(columns);
+	private static SerializedItemDescriptor readItem(ResultSet rs, int first) throws SQLException {
+		int version = rs.getInt(first);
+		boolean deleted = rs.getBoolean(first + 1);
+		String item = rs.getString(first + 2);
 		if (version < 0 || (!deleted && item == null)) {
 			return new SerializedItemDescriptor(0, false, (item != null) ? item : "");
 		}

@@ -19,7 +19,10 @@ class MariaDbOutageIT extends AbstractJdbcOutageTests {
 
 	@BeforeAll
 	static void createTables() {
-		database = TestDatabases.database(TestDatabases.Server.MARIADB);
+		database = TestDatabases.databaseOrNull(TestDatabases.Server.MARIADB);
+		if (database == null) {
+			return;
+		}
 		dataSource = database.pool("MariaDbOutageIT-direct", setupTimeout());
 		new JdbcSchemaInitializer(dataSource, TABLE_PREFIX).initialize();
 	}
@@ -40,6 +43,11 @@ class MariaDbOutageIT extends AbstractJdbcOutageTests {
 	@Override
 	protected HikariDataSource directDataSource() {
 		return dataSource;
+	}
+
+	@Override
+	protected void requireServer() {
+		TestDatabases.requireServer(TestDatabases.Server.MARIADB);
 	}
 
 	@Override

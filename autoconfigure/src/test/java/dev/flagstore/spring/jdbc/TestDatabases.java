@@ -35,6 +35,8 @@ final class TestDatabases {
 
 	private static final Map<Server, Database> resolved = new ConcurrentHashMap<>();
 
+	private static final Map<Server, String> unreachable = new ConcurrentHashMap<>();
+
 	private TestDatabases() {
 	}
 
@@ -96,11 +98,28 @@ final class TestDatabases {
 
 	}
 
-	/** The server's coordinates, checked to answer; aborts (skips) the calling test class otherwise, or fails on CI. */
-	static Database database(Server server) {
-		Database database = resolved.computeIfAbsent(server, TestDatabases::resolve);
-		requireReachable(server.displayName, database.host(), database.port(), server.variablePrefix + "URL");
-		return database;
+	/**
+	 * The server's coordinates if it answers, else {@code null}; then {@link #requireServer} skips (or fails) each
+	 * test with the reason. Tests are skipped one by one, not as a class, so that the reason shows in the reports.
+	 */
+	static synchronized Database databaseOrNull(Server server) {
+		Database database = resolved.get(server);
+		if (database == null) {
+			database = resolve(server);
+			resolved.put(server, database);
+			String reason = unreachableReason(server.displayName,
+					database.host(), database.port(), server.variablePrefix + "URL");
+			if (reason != null) {
+				unreachable.put(server, reason);
+			}
+		}
+		return unreachable.containsKey(server) ? null : database;
+	}
+
+	/** Skips the calling test when the server does not answer, or fails it when {@code CI=true}. */
+	static void requireServer(Server server) {
+		databaseOrNull(server);
+		skipOrFail(unreachable.get(server));
 	}
 
 	private static Database resolve(Server server) {
@@ -151,18 +170,27 @@ final class TestDatabases {
 		}
 	}
 
-	static void requireReachable(String what, String host, int port, String variable) {
+	/** Why a TCP connection to the server fails, or {@code null} when it succeeds. */
+	static String unreachableReason(String what, String host, int port, String variable) {
 		try (Socket socket = new Socket()) {
 			socket.connect(new InetSocketAddress(host, port), 2000);
+			return null;
 		}
 		catch (IOException ex) {
-			String reason = what + " is not reachable at " + host + ":" + port + " (" + ex.getMessage() + "). Start it, "
+			return what + " is not reachable at " + host + ":" + port + " (" + ex.getMessage() + "). Start it, "
 					+ "or point " + variable + " at one, or run with a Docker engine for Testcontainers.";
-			if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-				Assertions.fail(reason + " CI=true: failing instead of skipping.");
-			}
-			Assumptions.abort(reason);
 		}
+	}
+
+	/** Skips the calling test with {@code reason}, or fails it when {@code CI=true}; nothing if it is null. */
+	static void skipOrFail(String reason) {
+		if (reason == null) {
+			return;
+		}
+		if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+			Assertions.fail(reason + " CI=true: failing instead of skipping.");
+		}
+		Assumptions.abort(reason);
 	}
 
 	/** A table prefix no other test (or user of the shared server) uses. */

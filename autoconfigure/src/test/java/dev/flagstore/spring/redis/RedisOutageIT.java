@@ -31,7 +31,10 @@ class RedisOutageIT extends PersistentDataStoreOutageTests {
 
 	@BeforeAll
 	static void connect() {
-		endpoint = TestRedis.endpoint();
+		endpoint = TestRedis.endpointOrNull();
+		if (endpoint == null) {
+			return;
+		}
 		adminFactory = TestRedis.connectionFactory(endpoint, Duration.ofSeconds(5));
 		admin = new StringRedisTemplate(adminFactory);
 	}
@@ -74,6 +77,7 @@ class RedisOutageIT extends PersistentDataStoreOutageTests {
 
 	@Override
 	protected void clearData() {
+		TestRedis.requireServer();
 		TestRedis.deleteKeys(admin, PREFIX);
 	}
 

@@ -37,7 +37,10 @@ class RedisPersistentDataStoreIT extends PersistentDataStoreContractTests {
 
 	@BeforeAll
 	static void connect() {
-		endpoint = TestRedis.endpoint();
+		endpoint = TestRedis.endpointOrNull();
+		if (endpoint == null) {
+			return;
+		}
 		adminFactory = TestRedis.connectionFactory(endpoint, Duration.ofSeconds(5));
 		admin = new StringRedisTemplate(adminFactory);
 	}
@@ -65,6 +68,7 @@ class RedisPersistentDataStoreIT extends PersistentDataStoreContractTests {
 
 	@Override
 	protected void clearData() {
+		TestRedis.requireServer();
 		TestRedis.deleteKeys(admin, PREFIX);
 	}
 

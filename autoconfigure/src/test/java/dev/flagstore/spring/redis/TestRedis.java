@@ -34,6 +34,8 @@ final class TestRedis {
 
 	private static volatile Endpoint endpoint;
 
+	private static volatile String unreachable;
+
 	private TestRedis() {
 	}
 
@@ -61,15 +63,21 @@ final class TestRedis {
 	}
 
 	/**
-	 * The test server, checked to answer; aborts (skips) the calling test class when it does not, or fails it on
-	 * CI.
+	 * The test server if it answers, else {@code null}; then {@link #requireServer()} skips (or fails) each test
+	 * with the reason. Tests are skipped one by one, not as a class, so that the reason shows in the reports.
 	 */
-	static synchronized Endpoint endpoint() {
+	static synchronized Endpoint endpointOrNull() {
 		if (endpoint == null) {
 			endpoint = resolve();
+			unreachable = unreachableReason("Redis", endpoint.host(), endpoint.port(), URL_VARIABLE);
 		}
-		requireReachable("Redis", endpoint.host(), endpoint.port(), URL_VARIABLE);
-		return endpoint;
+		return (unreachable != null) ? null : endpoint;
+	}
+
+	/** Skips the calling test when the server does not answer, or fails it when {@code CI=true}. */
+	static void requireServer() {
+		endpointOrNull();
+		skipOrFail(unreachable);
 	}
 
 	private static Endpoint resolve() {
@@ -98,19 +106,27 @@ final class TestRedis {
 		}
 	}
 
-	/** Skips (or fails on CI) unless a TCP connection to the server succeeds. */
-	static void requireReachable(String what, String host, int port, String variable) {
+	/** Why a TCP connection to the server fails, or {@code null} when it succeeds. */
+	static String unreachableReason(String what, String host, int port, String variable) {
 		try (Socket socket = new Socket()) {
 			socket.connect(new InetSocketAddress(host, port), 2000);
+			return null;
 		}
 		catch (IOException ex) {
-			String reason = what + " is not reachable at " + host + ":" + port + " (" + ex.getMessage() + "). Start it, "
+			return what + " is not reachable at " + host + ":" + port + " (" + ex.getMessage() + "). Start it, "
 					+ "or point " + variable + " at one, or run with a Docker engine for Testcontainers.";
-			if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-				Assertions.fail(reason + " CI=true: failing instead of skipping.");
-			}
-			Assumptions.abort(reason);
 		}
+	}
+
+	/** Skips the calling test with {@code reason}, or fails it when {@code CI=true}; nothing if it is null. */
+	static void skipOrFail(String reason) {
+		if (reason == null) {
+			return;
+		}
+		if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+			Assertions.fail(reason + " CI=true: failing instead of skipping.");
+		}
+		Assumptions.abort(reason);
 	}
 
 	/**
