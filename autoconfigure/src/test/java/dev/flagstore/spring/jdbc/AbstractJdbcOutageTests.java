@@ -1,6 +1,5 @@
 package dev.flagstore.spring.jdbc;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,27 +20,18 @@ abstract class AbstractJdbcOutageTests extends PersistentDataStoreOutageTests {
 	private final List<HikariDataSource> pools = new ArrayList<>();
 
 	/**
-	 * The server under test, reachable and with the tables of {@link #tablePrefix()} created.
-	 * @return the database
+	 * The tables of this test class on the server under test.
+	 * @return the tables
 	 */
-	protected abstract TestDatabases.Database database();
+	protected abstract ServerTables tables();
 
-	/**
-	 * The data source on the server, direct.
-	 * @return the data source
-	 */
-	protected abstract HikariDataSource directDataSource();
+	private TestDatabases.Database database() {
+		return tables().database();
+	}
 
-	/**
-	 * The table prefix of this test class.
-	 * @return the prefix
-	 */
-	protected abstract String tablePrefix();
-
-	/**
-	 * Skips (or, on CI, fails) the test when the database does not answer.
-	 */
-	protected abstract void requireServer();
+	private String tablePrefix() {
+		return tables().tablePrefix();
+	}
 
 	@AfterEach
 	void closePools() {
@@ -68,19 +58,14 @@ abstract class AbstractJdbcOutageTests extends PersistentDataStoreOutageTests {
 
 	@Override
 	protected PersistentDataStore createDirectStore() {
-		return new JdbcPersistentDataStore(directDataSource(), tablePrefix());
+		return new JdbcPersistentDataStore(tables().dataSource(), tablePrefix());
 	}
 
 	@Override
 	protected void clearData() {
-		requireServer();
-		JdbcTemplate jdbc = new JdbcTemplate(directDataSource());
+		JdbcTemplate jdbc = new JdbcTemplate(tables().dataSource());
 		jdbc.update("DELETE FROM " + tablePrefix() + "items");
 		jdbc.update("DELETE FROM " + tablePrefix() + "init");
-	}
-
-	static Duration setupTimeout() {
-		return Duration.ofSeconds(5);
 	}
 
 }

@@ -1,10 +1,13 @@
 package dev.flagstore.spring.jdbc;
 
+import java.util.Objects;
+
 import javax.sql.DataSource;
 
 import dev.flagstore.store.DataKind;
 import dev.flagstore.store.PersistentDataStore;
 import dev.flagstore.test.PersistentDataStoreContractTests;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -16,21 +19,38 @@ import org.springframework.jdbc.core.JdbcTemplate;
 abstract class AbstractJdbcPersistentDataStoreContractTests extends PersistentDataStoreContractTests {
 
 	/**
+	 * The tables of this test class on a real server; {@code null} for an embedded database, whose test overrides
+	 * {@link #dataSource()} and {@link #tablePrefix()} instead.
+	 * @return the tables, or {@code null}
+	 */
+	protected @Nullable ServerTables tables() {
+		return null;
+	}
+
+	/**
 	 * The data source of the database under test, with the store's tables created.
 	 * @return the data source
 	 */
-	protected abstract DataSource dataSource();
+	protected DataSource dataSource() {
+		return Objects.requireNonNull(tables(), "tables").dataSource();
+	}
 
 	/**
 	 * The table prefix of this test class.
 	 * @return the prefix
 	 */
-	protected abstract String tablePrefix();
+	protected String tablePrefix() {
+		return Objects.requireNonNull(tables(), "tables").tablePrefix();
+	}
 
 	/**
 	 * Skips (or, on CI, fails) the test when the database does not answer; nothing for embedded databases.
 	 */
 	protected void requireServer() {
+		ServerTables tables = tables();
+		if (tables != null) {
+			tables.requireServer();
+		}
 	}
 
 	@Override

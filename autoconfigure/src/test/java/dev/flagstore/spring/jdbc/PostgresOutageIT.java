@@ -1,58 +1,28 @@
 package dev.flagstore.spring.jdbc;
 
-import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The outage suite for {@link JdbcPersistentDataStore} on a real POSTGRESQL server.
  */
 class PostgresOutageIT extends AbstractJdbcOutageTests {
 
-	private static final String TABLE_PREFIX = TestDatabases.uniqueTablePrefix("pgo");
-
-	private static TestDatabases.Database database;
-
-	private static HikariDataSource dataSource;
+	private static final ServerTables tables = new ServerTables(TestDatabases.Server.POSTGRESQL, "pgo");
 
 	@BeforeAll
 	static void createTables() {
-		database = TestDatabases.databaseOrNull(TestDatabases.Server.POSTGRESQL);
-		if (database == null) {
-			return;
-		}
-		dataSource = database.pool("PostgresOutageIT-direct", setupTimeout());
-		new JdbcSchemaInitializer(dataSource, TABLE_PREFIX).initialize();
+		tables.create();
 	}
 
 	@AfterAll
 	static void dropTables() {
-		if (dataSource != null) {
-			TestDatabases.dropTables(new JdbcTemplate(dataSource), TABLE_PREFIX);
-			dataSource.close();
-		}
+		tables.drop();
 	}
 
 	@Override
-	protected TestDatabases.Database database() {
-		return database;
-	}
-
-	@Override
-	protected HikariDataSource directDataSource() {
-		return dataSource;
-	}
-
-	@Override
-	protected void requireServer() {
-		TestDatabases.requireServer(TestDatabases.Server.POSTGRESQL);
-	}
-
-	@Override
-	protected String tablePrefix() {
-		return TABLE_PREFIX;
+	protected ServerTables tables() {
+		return tables;
 	}
 
 }
