@@ -2,7 +2,9 @@ package dev.flagstore.store;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -326,6 +328,13 @@ public final class PersistentDataStoreWrapper implements DataStore {
 		}
 		Map<String, ItemDescriptor> items = new LinkedHashMap<>();
 		stored.items().forEach((key, item) -> items.put(key, deserialize(kind, key, item)));
+		LoadingCache<ItemKey, Optional<ItemDescriptor>> itemCache = this.itemCache;
+		if (itemCache != null) {
+			// A reader who saw an item here must not see an older version of it from get(): raise the entries the
+			// item cache holds (a write that reached the store but failed on its way back left them behind).
+			items.forEach((key, item) -> itemCache.asMap().computeIfPresent(new ItemKey(kind, key),
+					(k, old) -> newer(old, item)));
+		}
 		return new KeyedItems<>(items);
 	}
 
@@ -348,18 +357,9 @@ public final class PersistentDataStoreWrapper implements DataStore {
 		}
 		ItemKey itemKey = new ItemKey(kind, key);
 		if (this.cacheMode == CacheMode.FOREVER) {
-			// The cache is the truth: it takes every write, newest version first.
+			// The cache is the truth: it takes every write, newest version first. The all-items cache is what a
+			// write-back sends: keep it complete, and create the kind if the data set that init cached lacked it.
 			items.asMap().merge(itemKey, Optional.of(item), (old, candidate) -> newer(old, item));
-		}
-		else {
-			// TTL: only refresh an entry the cache holds. A write path's item may be stale by the time it gets
-			// here (another writer's newer item may have come and gone from the cache meanwhile), so it must not
-			// fill an empty slot; the next read loads the key from the store, under the cache's own lock.
-			items.asMap().computeIfPresent(itemKey, (k, old) -> newer(old, item));
-		}
-		if (this.cacheMode == CacheMode.FOREVER) {
-			// The all-items cache is what a write-back sends: keep it complete, and create the kind if the data
-			// set that init cached did not have it.
 			if (this.cacheHoldsFullDataSet) {
 				all.asMap().compute(kind, (k, old) -> withItem((old != null) ? old : KeyedItems.empty(), key, item));
 			}
@@ -368,7 +368,12 @@ public final class PersistentDataStoreWrapper implements DataStore {
 			}
 		}
 		else {
+			// TTL. The all-items entry goes first, so that a reader who sees the new item from get() finds no older
+			// getAll() cached. Then only an entry the item cache holds is refreshed: a write path's item may be stale
+			// by the time it gets here (another writer's newer item may have come and gone from the cache
+			// meanwhile), so it must not fill an empty slot; the next read loads the key under the cache's own lock.
 			all.invalidate(kind);
+			items.asMap().computeIfPresent(itemKey, (k, old) -> newer(old, item));
 		}
 	}
 
@@ -403,16 +408,18 @@ public final class PersistentDataStoreWrapper implements DataStore {
 
 	/** Poller (status thread, while unavailable): probe, then recover or stay down. */
 	private void poll() {
+		// Failures recorded from here on (by any thread) mean the store failed while this recovery was under way.
+		long failuresBefore = this.status.failureCount();
 		if (probe() != null) {
 			return;
 		}
 		if (this.cacheMode == CacheMode.FOREVER && this.cacheHoldsFullDataSet) {
 			if (writeBack()) {
-				this.status.recordRecovery(false);
+				this.status.recordRecovery(false, failuresBefore);
 			}
 		}
 		else {
-			this.status.recordRecovery(true);
+			this.status.recordRecovery(true, failuresBefore);
 		}
 	}
 
@@ -472,20 +479,39 @@ public final class PersistentDataStoreWrapper implements DataStore {
 	/**
 	 * FOREVER mode: writes the cached data set back to the store. All or nothing: on failure the status stays (or
 	 * becomes) unavailable and the poller tries again.
+	 *
+	 * <p>If the store still holds data, each cached item goes back with a versioned upsert: an item that another
+	 * instance sharing the store wrote with a newer version meanwhile is kept (and this cache takes it), and nothing
+	 * another instance wrote is deleted. Only a store that lost its data (flushed, dropped, never initialized) is
+	 * given the cached data set as a whole with {@code init}.
 	 */
 	private boolean writeBack() {
 		LoadingCache<DataKind, KeyedItems<ItemDescriptor>> all = Objects.requireNonNull(this.allCache);
+		List<ItemKey> rejected = new ArrayList<>();
 		this.writeLock.writeLock().lock();
 		try {
 			Map<DataKind, KeyedItems<ItemDescriptor>> snapshot = new LinkedHashMap<>(all.asMap());
-			FullDataSet<SerializedItemDescriptor> data = serialize(new FullDataSet<>(snapshot));
-			storeCall("init (write-back of cached data)", () -> {
-				this.core.init(data);
-				return null;
-			});
+			if (storeCall("isInitialized (before write-back)", this.core::isInitialized)) {
+				for (Map.Entry<DataKind, KeyedItems<ItemDescriptor>> kindItems : snapshot.entrySet()) {
+					DataKind kind = kindItems.getKey();
+					for (Map.Entry<String, ItemDescriptor> item : kindItems.getValue().items().entrySet()) {
+						SerializedItemDescriptor serialized = serialize(kind, item.getValue());
+						if (!storeCall("upsert (write-back of cached data)",
+								() -> this.core.upsert(kind, item.getKey(), serialized))) {
+							rejected.add(new ItemKey(kind, item.getKey()));
+						}
+					}
+				}
+			}
+			else {
+				FullDataSet<SerializedItemDescriptor> data = serialize(new FullDataSet<>(snapshot));
+				storeCall("init (write-back of cached data)", () -> {
+					this.core.init(data);
+					return null;
+				});
+			}
 			this.initializedSeen = true;
 			this.initializedByThisInstance = true;
-			return true;
 		}
 		catch (DataStoreException ex) {
 			logger.debug("Write-back of cached data failed; will retry", ex);
@@ -494,6 +520,9 @@ public final class PersistentDataStoreWrapper implements DataStore {
 		finally {
 			this.writeLock.writeLock().unlock();
 		}
+		// The store kept a newer version of these (another instance wrote it): the cache takes the store's item.
+		rejected.forEach(key -> takeStoreItem(key.kind(), key.key()));
+		return true;
 	}
 
 	private static FullDataSet<SerializedItemDescriptor> serialize(FullDataSet<ItemDescriptor> allData) {

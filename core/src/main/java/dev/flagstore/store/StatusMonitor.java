@@ -2,10 +2,12 @@ package dev.flagstore.store;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.flagstore.status.DataStoreStatus;
@@ -49,6 +51,18 @@ final class StatusMonitor implements DataStoreStatusProvider, DataStoreUpdateSin
 
 	/** Written under {@link #lock}; read without it to skip work after close. */
 	private volatile boolean closed;
+
+	/**
+	 * Counts every recorded failure, including those that find the store already unavailable: a recovery that
+	 * began before a failure must not report the store available after it.
+	 */
+	private final AtomicLong failures = new AtomicLong();
+
+	/**
+	 * Set while {@link #recordRecovery} runs. A failure that finds it set takes the lock instead of returning
+	 * early, so it is never lost between the recovery's check of {@link #failures} and its state change.
+	 */
+	private volatile boolean recovering;
 
 	StatusMonitor(Clock clock, Duration pollInterval, Duration heartbeatInterval, Runnable pollAction,
 			Runnable heartbeatAction) {
@@ -99,8 +113,9 @@ final class StatusMonitor implements DataStoreStatusProvider, DataStoreUpdateSin
 	 * and polling starts.
 	 */
 	void recordFailure(Throwable error) {
+		this.failures.incrementAndGet();
 		DataStoreStatus before = this.current.get();
-		if (this.closed || (!before.isAvailable() && isPolling())) {
+		if (this.closed || (!before.isAvailable() && isPolling() && !this.recovering)) {
 			return;
 		}
 		DataStoreStatus after = null;
@@ -123,21 +138,38 @@ final class StatusMonitor implements DataStoreStatusProvider, DataStoreUpdateSin
 	}
 
 	/**
-	 * The store answers again: available, with {@code refreshNeeded} as given; polling stops.
+	 * How many failures were recorded so far: a poll takes it before probing, and passes it to
+	 * {@link #recordRecovery}.
 	 */
-	void recordRecovery(boolean refreshNeeded) {
+	long failureCount() {
+		return this.failures.get();
+	}
+
+	/**
+	 * The store answers again: available, with {@code refreshNeeded} as given; polling stops. Nothing changes if a
+	 * failure was recorded since {@code failuresBefore} was read: the store failed while the recovery was under way,
+	 * so it stays unavailable and the poller tries again.
+	 */
+	void recordRecovery(boolean refreshNeeded, long failuresBefore) {
 		DataStoreStatus after = null;
-		synchronized (this.lock) {
-			if (this.closed) {
-				return;
+		this.recovering = true;
+		try {
+			Instant since = this.clock.instant();
+			synchronized (this.lock) {
+				if (this.closed || this.failures.get() != failuresBefore) {
+					return;
+				}
+				DataStoreStatus now = this.current.get();
+				if (!now.isAvailable()) {
+					after = new DataStoreStatus(true, refreshNeeded, since, now.getLastError());
+					this.current.set(after);
+					this.dispatcher.publish(after);
+				}
+				stopPollingLocked();
 			}
-			DataStoreStatus now = this.current.get();
-			if (!now.isAvailable()) {
-				after = new DataStoreStatus(true, refreshNeeded, this.clock.instant(), now.getLastError());
-				this.current.set(after);
-				this.dispatcher.publish(after);
-			}
-			stopPollingLocked();
+		}
+		finally {
+			this.recovering = false;
 		}
 		if (after != null) {
 			logger.warn("Persistent data store is available again{}",

@@ -224,11 +224,12 @@ class PersistentDataStoreWrapperTests {
 		RecordingListener listener = listen(store);
 		this.core.fail();
 		assertThatExceptionOfType(DataStoreException.class).isThrownBy(() -> store.upsert(FEATURES, "a", flag("a", 2)));
-		// The store answers probes again, but writing the data back still fails.
+		// The store answers probes again, but writing the data back (item by item: the store still has data)
+		// still fails.
 		this.core.mode = TestPersistentStore.Mode.OK;
-		this.core.failOnly = "init";
-		int initCalls = this.core.calls("init");
-		await().until(() -> this.core.calls("init") >= initCalls + 3);
+		this.core.failOnly = "upsert";
+		int upsertCalls = this.core.calls("upsert");
+		await().until(() -> this.core.calls("upsert") >= upsertCalls + 3);
 		assertThat(store.getStatusProvider().getStatus().isAvailable()).isFalse();
 		this.core.recover();
 		await().until(() -> listener.states().equals(List.of("down", "up")));
@@ -543,8 +544,11 @@ class PersistentDataStoreWrapperTests {
 		store.upsert(FEATURES, "a", flag("a", 1));
 		assertThat(store.get(FEATURES, "a")).isEqualTo(flag("a", 1));
 		this.core.put(FEATURES, "a", new SerializedItemDescriptor(2, false, FEATURES.serialize(flag("a", 2))));
+		// The reload is held up in the store: the read must not wait for it.
+		this.core.hang();
 		ticker.advance(Duration.ofSeconds(16));
 		assertThat(store.get(FEATURES, "a")).isEqualTo(flag("a", 1));
+		this.core.recover();
 		await().until(() -> flag("a", 2).equals(store.get(FEATURES, "a")));
 	}
 
