@@ -161,10 +161,27 @@ public final class PersistentDataStoreWrapper implements DataStore {
 		Objects.requireNonNull(key, "key");
 		ensureOpen();
 		LoadingCache<ItemKey, Optional<ItemDescriptor>> cache = this.itemCache;
-		if (cache == null) {
+		LoadingCache<DataKind, KeyedItems<ItemDescriptor>> all = this.allCache;
+		if (cache == null || all == null) {
 			return loadItem(kind, key).orElse(null);
 		}
-		return cache.get(new ItemKey(kind, key)).orElse(null);
+		if (this.cacheMode != CacheMode.FOREVER) {
+			return cache.get(new ItemKey(kind, key)).orElse(null);
+		}
+		// FOREVER: where the all-items cache holds the kind, get() and getAll() read the same snapshot, so they
+		// never disagree about an item. Keys it lacks go through the item cache (a miss is kept for the TTL: another
+		// instance may write the key), and what is found there joins the snapshot.
+		KeyedItems<ItemDescriptor> snapshot = all.asMap().get(kind);
+		ItemDescriptor item = (snapshot != null) ? snapshot.items().get(key) : null;
+		if (item != null) {
+			return item;
+		}
+		item = cache.get(new ItemKey(kind, key)).orElse(null);
+		if (item != null && snapshot != null) {
+			ItemDescriptor found = item;
+			item = all.asMap().computeIfPresent(kind, (k, old) -> withItem(old, key, found)).items().get(key);
+		}
+		return item;
 	}
 
 	@Override
@@ -303,13 +320,14 @@ public final class PersistentDataStoreWrapper implements DataStore {
 	 * Runs one store call with the deadline; a failure marks the store unavailable before it is rethrown.
 	 */
 	private <T> T storeCall(String operation, Callable<T> call) {
+		long started = System.nanoTime();
 		try {
 			T result = this.calls.call(operation, call);
 			this.lastSuccessNanos = System.nanoTime();
 			return result;
 		}
 		catch (DataStoreException ex) {
-			this.status.recordFailure(ex);
+			this.status.recordFailure(ex, started);
 			throw ex;
 		}
 	}
@@ -408,18 +426,19 @@ public final class PersistentDataStoreWrapper implements DataStore {
 
 	/** Poller (status thread, while unavailable): probe, then recover or stay down. */
 	private void poll() {
-		// Failures recorded from here on (by any thread) mean the store failed while this recovery was under way.
-		long failuresBefore = this.status.failureCount();
+		// A store call started from here on that fails (on any thread) means the store failed while this recovery
+		// was under way. Calls caught in the outage that fail late do not count.
+		long pollStart = System.nanoTime();
 		if (probe() != null) {
 			return;
 		}
 		if (this.cacheMode == CacheMode.FOREVER && this.cacheHoldsFullDataSet) {
 			if (writeBack()) {
-				this.status.recordRecovery(false, failuresBefore);
+				this.status.recordRecovery(false, pollStart);
 			}
 		}
 		else {
-			this.status.recordRecovery(true, failuresBefore);
+			this.status.recordRecovery(true, pollStart);
 		}
 	}
 

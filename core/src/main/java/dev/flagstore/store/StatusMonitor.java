@@ -53,14 +53,16 @@ final class StatusMonitor implements DataStoreStatusProvider, DataStoreUpdateSin
 	private volatile boolean closed;
 
 	/**
-	 * Counts every recorded failure, including those that find the store already unavailable: a recovery that
-	 * began before a failure must not report the store available after it.
+	 * The latest start (System.nanoTime) of a store call that failed, including failures that find the store
+	 * already unavailable: a recovery must not report the store available if a call that started after its poll
+	 * began has failed. Calls that started earlier (caught in the outage, failing late) do not count.
 	 */
-	private final AtomicLong failures = new AtomicLong();
+	private final AtomicLong latestFailedCallStart = new AtomicLong(System.nanoTime() - Long.MAX_VALUE / 2);
 
 	/**
 	 * Set while {@link #recordRecovery} runs. A failure that finds it set takes the lock instead of returning
-	 * early, so it is never lost between the recovery's check of {@link #failures} and its state change.
+	 * early, so it is never lost between the recovery's check of {@link #latestFailedCallStart} and its state
+	 * change.
 	 */
 	private volatile boolean recovering;
 
@@ -113,7 +115,15 @@ final class StatusMonitor implements DataStoreStatusProvider, DataStoreUpdateSin
 	 * and polling starts.
 	 */
 	void recordFailure(Throwable error) {
-		this.failures.incrementAndGet();
+		recordFailure(error, System.nanoTime());
+	}
+
+	/**
+	 * Like {@link #recordFailure(Throwable)}, for a store call that started at {@code callStartNanos}
+	 * (System.nanoTime).
+	 */
+	void recordFailure(Throwable error, long callStartNanos) {
+		this.latestFailedCallStart.accumulateAndGet(callStartNanos, (a, b) -> (b - a > 0) ? b : a);
 		DataStoreStatus before = this.current.get();
 		if (this.closed || (!before.isAvailable() && isPolling() && !this.recovering)) {
 			return;
@@ -138,25 +148,17 @@ final class StatusMonitor implements DataStoreStatusProvider, DataStoreUpdateSin
 	}
 
 	/**
-	 * How many failures were recorded so far: a poll takes it before probing, and passes it to
-	 * {@link #recordRecovery}.
-	 */
-	long failureCount() {
-		return this.failures.get();
-	}
-
-	/**
 	 * The store answers again: available, with {@code refreshNeeded} as given; polling stops. Nothing changes if a
-	 * failure was recorded since {@code failuresBefore} was read: the store failed while the recovery was under way,
-	 * so it stays unavailable and the poller tries again.
+	 * store call that started at or after {@code pollStartNanos} (System.nanoTime, taken before the probe) has
+	 * failed: the store failed while the recovery was under way, so it stays unavailable and the poller tries again.
 	 */
-	void recordRecovery(boolean refreshNeeded, long failuresBefore) {
+	void recordRecovery(boolean refreshNeeded, long pollStartNanos) {
 		DataStoreStatus after = null;
 		this.recovering = true;
 		try {
 			Instant since = this.clock.instant();
 			synchronized (this.lock) {
-				if (this.closed || this.failures.get() != failuresBefore) {
+				if (this.closed || this.latestFailedCallStart.get() - pollStartNanos >= 0) {
 					return;
 				}
 				DataStoreStatus now = this.current.get();

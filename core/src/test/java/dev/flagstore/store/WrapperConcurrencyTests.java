@@ -47,6 +47,44 @@ class WrapperConcurrencyTests {
 		run(core, CacheMode.TTL);
 	}
 
+	@RepeatedTest(3)
+	void infiniteCacheGetAndGetAllShouldNeverDisagreeBackwards() throws Exception {
+		TestPersistentStore core = new TestPersistentStore();
+		try (PersistentDataStoreWrapper store = PersistentDataStoreWrapper.builder(core)
+			.cacheMode(CacheMode.FOREVER)
+			.heartbeatInterval(Duration.ZERO)
+			.build()) {
+			store.init(TestData.dataSet(flag("k", 1)));
+			AtomicBoolean stop = new AtomicBoolean();
+			ExecutorService pool = Executors.newFixedThreadPool(2);
+			try {
+				Future<?> writer = pool.submit(() -> {
+					for (int version = 2; version < 20_000 && !stop.get(); version++) {
+						store.upsert(FEATURES, "k", flag("k", version));
+					}
+					stop.set(true);
+				});
+				Future<?> reader = pool.submit(() -> {
+					int seen = 0;
+					while (!stop.get()) {
+						int throughGet = store.get(FEATURES, "k").version();
+						assertThat(throughGet).as("get after a view showed %d", seen).isGreaterThanOrEqualTo(seen);
+						int throughGetAll = store.getAll(FEATURES).items().get("k").version();
+						assertThat(throughGetAll).as("getAll after get showed %d", throughGet)
+							.isGreaterThanOrEqualTo(throughGet);
+						seen = throughGetAll;
+					}
+				});
+				writer.get(60, TimeUnit.SECONDS);
+				reader.get(60, TimeUnit.SECONDS);
+			}
+			finally {
+				stop.set(true);
+				pool.shutdownNow();
+			}
+		}
+	}
+
 	/**
 	 * Runs the workload and checks the invariants that hold in every mode; returns the highest version each key
 	 * was written with.
