@@ -1,8 +1,5 @@
 package dev.flagstore.spring.jdbc;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -12,9 +9,7 @@ import java.util.regex.Pattern;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
-import org.testcontainers.DockerClientFactory;
+import dev.flagstore.spring.TestServers;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.utility.DockerImageName;
@@ -107,7 +102,7 @@ final class TestDatabases {
 		if (database == null) {
 			database = resolve(server);
 			resolved.put(server, database);
-			String reason = unreachableReason(server.displayName,
+			String reason = TestServers.unreachableReason(server.displayName,
 					database.host(), database.port(), server.variablePrefix + "URL");
 			if (reason != null) {
 				unreachable.put(server, reason);
@@ -119,14 +114,14 @@ final class TestDatabases {
 	/** Skips the calling test when the server does not answer, or fails it when {@code CI=true}. */
 	static void requireServer(Server server) {
 		databaseOrNull(server);
-		skipOrFail(unreachable.get(server));
+		TestServers.skipOrFail(unreachable.get(server));
 	}
 
 	private static Database resolve(Server server) {
 		String url = System.getenv(server.variablePrefix + "URL");
 		String user = System.getenv(server.variablePrefix + "USER");
 		String password = System.getenv(server.variablePrefix + "PASSWORD");
-		if ((url == null || url.isBlank()) && dockerAvailable()) {
+		if ((url == null || url.isBlank()) && TestServers.dockerAvailable()) {
 			return startContainer(server);
 		}
 		url = (url == null || url.isBlank()) ? server.defaultUrl : url.trim();
@@ -159,38 +154,6 @@ final class TestDatabases {
 		String scheme = (server == Server.POSTGRESQL) ? "postgresql" : "mariadb";
 		return new Database(server, "jdbc:" + scheme + "://" + host + ":" + port + "/test", server.defaultUser, "",
 				host, port);
-	}
-
-	static boolean dockerAvailable() {
-		try {
-			return DockerClientFactory.instance().isDockerAvailable();
-		}
-		catch (Throwable ex) {
-			return false;
-		}
-	}
-
-	/** Why a TCP connection to the server fails, or {@code null} when it succeeds. */
-	static String unreachableReason(String what, String host, int port, String variable) {
-		try (Socket socket = new Socket()) {
-			socket.connect(new InetSocketAddress(host, port), 2000);
-			return null;
-		}
-		catch (IOException ex) {
-			return what + " is not reachable at " + host + ":" + port + " (" + ex.getMessage() + "). Start it, "
-					+ "or point " + variable + " at one, or run with a Docker engine for Testcontainers.";
-		}
-	}
-
-	/** Skips the calling test with {@code reason}, or fails it when {@code CI=true}; nothing if it is null. */
-	static void skipOrFail(String reason) {
-		if (reason == null) {
-			return;
-		}
-		if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-			Assertions.fail(reason + " CI=true: failing instead of skipping.");
-		}
-		Assumptions.abort(reason);
 	}
 
 	/** A table prefix no other test (or user of the shared server) uses. */

@@ -1,18 +1,13 @@
 package dev.flagstore.spring.redis;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
 
+import dev.flagstore.spring.TestServers;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.SocketOptions;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
-import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.utility.DockerImageName;
 
@@ -69,7 +64,7 @@ final class TestRedis {
 	static synchronized Endpoint endpointOrNull() {
 		if (endpoint == null) {
 			endpoint = resolve();
-			unreachable = unreachableReason("Redis", endpoint.host(), endpoint.port(), URL_VARIABLE);
+			unreachable = TestServers.unreachableReason("Redis", endpoint.host(), endpoint.port(), URL_VARIABLE);
 		}
 		return (unreachable != null) ? null : endpoint;
 	}
@@ -77,12 +72,12 @@ final class TestRedis {
 	/** Skips the calling test when the server does not answer, or fails it when {@code CI=true}. */
 	static void requireServer() {
 		endpointOrNull();
-		skipOrFail(unreachable);
+		TestServers.skipOrFail(unreachable);
 	}
 
 	private static Endpoint resolve() {
 		String url = System.getenv(URL_VARIABLE);
-		if ((url == null || url.isBlank()) && dockerAvailable()) {
+		if ((url == null || url.isBlank()) && TestServers.dockerAvailable()) {
 			@SuppressWarnings("resource") // Stopped by Testcontainers' reaper when the JVM ends.
 			GenericContainer<?> container = new GenericContainer<>(DockerImageName.parse("redis:7-alpine"))
 				.withExposedPorts(6379);
@@ -95,38 +90,6 @@ final class TestRedis {
 		String password = (userInfo == null) ? "" : userInfo.substring(userInfo.indexOf(':') + 1);
 		return new Endpoint(uri.getHost(), (uri.getPort() > 0) ? uri.getPort() : 6379,
 				path.isEmpty() ? 0 : Integer.parseInt(path), password);
-	}
-
-	static boolean dockerAvailable() {
-		try {
-			return DockerClientFactory.instance().isDockerAvailable();
-		}
-		catch (Throwable ex) {
-			return false;
-		}
-	}
-
-	/** Why a TCP connection to the server fails, or {@code null} when it succeeds. */
-	static String unreachableReason(String what, String host, int port, String variable) {
-		try (Socket socket = new Socket()) {
-			socket.connect(new InetSocketAddress(host, port), 2000);
-			return null;
-		}
-		catch (IOException ex) {
-			return what + " is not reachable at " + host + ":" + port + " (" + ex.getMessage() + "). Start it, "
-					+ "or point " + variable + " at one, or run with a Docker engine for Testcontainers.";
-		}
-	}
-
-	/** Skips the calling test with {@code reason}, or fails it when {@code CI=true}; nothing if it is null. */
-	static void skipOrFail(String reason) {
-		if (reason == null) {
-			return;
-		}
-		if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-			Assertions.fail(reason + " CI=true: failing instead of skipping.");
-		}
-		Assumptions.abort(reason);
 	}
 
 	/**
