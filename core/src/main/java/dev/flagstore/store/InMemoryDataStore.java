@@ -57,8 +57,19 @@ public final class InMemoryDataStore implements DataStore {
 		if (items == null) {
 			return KeyedItems.empty();
 		}
+		if (items instanceof OrderedItems ordered) {
+			KeyedItems<ItemDescriptor> snapshot = ordered.snapshot;
+			if (snapshot != null) {
+				return snapshot;
+			}
+		}
 		synchronized (this.writeLock) {
-			return new KeyedItems<>(items);
+			KeyedItems<ItemDescriptor> snapshot = new KeyedItems<>(items);
+			if (items instanceof OrderedItems ordered) {
+				// Reused until the next write to this kind: reads of all items far outnumber writes.
+				ordered.snapshot = snapshot;
+			}
+			return snapshot;
 		}
 	}
 
@@ -116,6 +127,9 @@ public final class InMemoryDataStore implements DataStore {
 
 		private final LinkedHashMap<String, ItemDescriptor> ordered = new LinkedHashMap<>();
 
+		/** The immutable copy {@link #getAll} hands out; cleared by every write (under the store's lock). */
+		volatile @Nullable KeyedItems<ItemDescriptor> snapshot;
+
 		OrderedItems(Map<String, ItemDescriptor> items) {
 			items.forEach(this::put);
 		}
@@ -127,6 +141,7 @@ public final class InMemoryDataStore implements DataStore {
 
 		@Override
 		public @Nullable ItemDescriptor put(String key, ItemDescriptor value) {
+			this.snapshot = null;
 			this.ordered.put(key, value);
 			return this.lookup.put(key, value);
 		}

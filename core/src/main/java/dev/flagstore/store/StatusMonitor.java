@@ -72,7 +72,8 @@ final class StatusMonitor implements DataStoreStatusProvider, DataStoreUpdateSin
 		this.pollInterval = pollInterval;
 		this.pollAction = guarded("poll", pollAction);
 		this.current = new AtomicReference<>(DataStoreStatus.available(clock.instant()));
-		this.scheduler = new ScheduledThreadPoolExecutor(2, new NamedThreadFactory("flagstore-status"));
+		// Polling, the heartbeat and the cache clock each have a thread: none waits on another.
+		this.scheduler = new ScheduledThreadPoolExecutor(3, new NamedThreadFactory("flagstore-status"));
 		this.scheduler.setRemoveOnCancelPolicy(true);
 		this.scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
 		if (!heartbeatInterval.isZero()) {
@@ -80,6 +81,11 @@ final class StatusMonitor implements DataStoreStatusProvider, DataStoreUpdateSin
 			this.scheduler.scheduleWithFixedDelay(guarded("heartbeat", heartbeatAction), nanos, nanos,
 					TimeUnit.NANOSECONDS);
 		}
+	}
+
+	/** Runs a small periodic task on the status scheduler (stopped by {@link #close()}). */
+	void scheduleAtFixedRate(Runnable task, long periodNanos) {
+		this.scheduler.scheduleAtFixedRate(task, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
 	}
 
 	@Override

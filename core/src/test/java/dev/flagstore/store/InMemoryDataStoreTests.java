@@ -65,6 +65,21 @@ class InMemoryDataStoreTests {
 	}
 
 	@Test
+	void getAllShouldSeeEveryWriteMadeAfterAnEarlierGetAll() {
+		this.store.upsert(FEATURES, "a", flag("a", 1));
+		KeyedItems<ItemDescriptor> before = this.store.getAll(FEATURES);
+		assertThat(this.store.getAll(FEATURES)).isSameAs(before);
+		this.store.upsert(FEATURES, "a", flag("a", 2));
+		this.store.upsert(FEATURES, "b", flag("b", 1));
+		assertThat(this.store.getAll(FEATURES).items()).containsExactly(
+				org.assertj.core.api.Assertions.entry("a", flag("a", 2)),
+				org.assertj.core.api.Assertions.entry("b", flag("b", 1)));
+		assertThat(before.items()).containsOnlyKeys("a");
+		this.store.init(dataSet(flag("c", 1)));
+		assertThat(this.store.getAll(FEATURES).items()).containsOnlyKeys("c");
+	}
+
+	@Test
 	void shouldRefuseNulls() {
 		assertThatNullPointerException().isThrownBy(() -> this.store.get(null, "a")).withMessage("kind");
 		assertThatNullPointerException().isThrownBy(() -> this.store.get(FEATURES, null)).withMessage("key");
