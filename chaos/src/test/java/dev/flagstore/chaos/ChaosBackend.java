@@ -1,0 +1,53 @@
+package dev.flagstore.chaos;
+
+import java.time.Duration;
+import java.util.Map;
+
+import dev.flagstore.store.DataKind;
+import dev.flagstore.store.PersistentDataStore;
+import dev.flagstore.test.TcpFaultProxy;
+
+/**
+ * A real store the scenarios run against: it opens application instances (a {@link PersistentDataStore} with its
+ * client, reaching the server through a {@link TcpFaultProxy}), reads what the server really holds over a direct
+ * connection, and counts the server-side connections of an instance.
+ */
+interface ChaosBackend extends AutoCloseable {
+
+	/** One application instance's persistent store and the client resources to close after it. */
+	record StoreInstance(String name, PersistentDataStore store, AutoCloseable resources) {
+	}
+
+	/** Short description for the report, such as {@code Redis 7 (own redis-server, via proxy)}. */
+	String describe();
+
+	/** Whether an acknowledged write survives an outage (a database), or may vanish (a killed in-memory Redis). */
+	boolean durable();
+
+	/** The proxy between every instance and the server. */
+	TcpFaultProxy proxy();
+
+	/**
+	 * Opens an application instance whose client has {@code clientTimeout} as command, network and connect timeout.
+	 */
+	StoreInstance openInstance(String name, Duration clientTimeout);
+
+	/** Deletes this backend's data (keys under its prefix, rows of its tables). */
+	void clear() throws Exception;
+
+	/** Item versions the server holds now, by key, read over a direct connection (tombstones included). */
+	Map<String, Integer> readVersions(DataKind kind) throws Exception;
+
+	/** Whether the server holds the init marker. */
+	boolean isInitialized() throws Exception;
+
+	/**
+	 * Connections the server has open for instances of this backend, or {@code -1} if it cannot tell.
+	 */
+	int serverConnections() throws Exception;
+
+	/** Closes the proxy, the backend's own connections and (for a throwaway server) the server. */
+	@Override
+	void close();
+
+}

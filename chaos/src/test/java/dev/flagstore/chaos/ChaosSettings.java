@@ -1,0 +1,28 @@
+package dev.flagstore.chaos;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The knobs of the suite, from system properties: {@code chaos.duration} (length of the long flapping scenarios,
+ * default two minutes; the other long scenarios scale with it), {@code chaos.margin} (slack added to every status
+ * bound, default 1 s, for a shared, busy machine) and {@code chaos.report} (where the Markdown report goes).
+ */
+final class ChaosSettings {
+
+	private ChaosSettings() {
+	}
+
+	static Duration longDuration() {
+		return Duration.parse(System.getProperty("chaos.duration", "PT2M"));
+	}
+
+	static Duration margin() {
+		return Duration.parse(System.getProperty("chaos.margin", "PT1S"));
+	}
+
+	static Path reportFile() {
+		return Path.of(System.getProperty("chaos.report", "target/chaos-report.md"));
+	}
+
+}

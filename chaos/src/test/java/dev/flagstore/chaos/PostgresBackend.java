@@ -1,0 +1,164 @@
+package dev.flagstore.chaos;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.flagstore.spring.jdbc.JdbcPersistentDataStore;
+import dev.flagstore.spring.jdbc.JdbcSchemaInitializer;
+import dev.flagstore.store.DataKind;
+import dev.flagstore.test.TcpFaultProxy;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * PostgreSQL through HikariCP and the JDBC store, on the shared server (never stopped: outages are made by the
+ * {@link TcpFaultProxy} in front of it — refused connections stand for a killed server, a blackhole for a frozen
+ * one). Each backend has tables of its own, and each instance's pool an {@code ApplicationName} of its own, so the
+ * connection-leak check counts exactly the suite's connections in {@code pg_stat_activity}.
+ */
+final class PostgresBackend implements ChaosBackend {
+
+	static final String HOST = "127.0.0.1";
+
+	static final int PORT = 5432;
+
+	private final String database;
+
+	private final String user;
+
+	private final String password;
+
+	private final @Nullable String urlParameters;
+
+	private final TcpFaultProxy proxy;
+
+	private final String tablePrefix = "chaos_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8) + "_";
+
+	private final String applicationName = "flagstore-chaos-" + UUID.randomUUID().toString().substring(0, 8);
+
+	private final HikariDataSource admin;
+
+	/**
+	 * @param urlParameters extra JDBC URL query (such as {@code user=...&password=...}), or {@code null}
+	 */
+	PostgresBackend(String database, String user, String password, @Nullable String urlParameters) {
+		this.database = database;
+		this.user = user;
+		this.password = password;
+		this.urlParameters = urlParameters;
+		this.proxy = TcpFaultProxy.start(HOST, PORT);
+		this.admin = pool(HOST, PORT, "admin", Duration.ofSeconds(5), "flagstore-chaos-admin");
+		new JdbcSchemaInitializer(this.admin, this.tablePrefix).initialize();
+	}
+
+	/** Why the server cannot be reached, or {@code null}. */
+	static @Nullable String unreachableReason() {
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress(HOST, PORT), 2000);
+			return null;
+		}
+		catch (IOException ex) {
+			return "PostgreSQL is not reachable at " + HOST + ":" + PORT + " (" + ex.getMessage() + ")";
+		}
+	}
+
+	@Override
+	public String describe() {
+		return "PostgreSQL (shared server, HikariCP via TCP fault proxy)";
+	}
+
+	@Override
+	public boolean durable() {
+		return true;
+	}
+
+	@Override
+	public TcpFaultProxy proxy() {
+		return this.proxy;
+	}
+
+	String jdbcUrl(String host, int port) {
+		String url = "jdbc:postgresql://" + host + ":" + port + "/" + this.database;
+		return (this.urlParameters != null) ? url + "?" + this.urlParameters : url;
+	}
+
+	@Override
+	public StoreInstance openInstance(String name, Duration clientTimeout) {
+		HikariDataSource pool = pool(this.proxy.getHost(), this.proxy.getPort(), name, clientTimeout,
+				this.applicationName);
+		JdbcPersistentDataStore store = new JdbcPersistentDataStore(pool, this.tablePrefix, clientTimeout,
+				clientTimeout);
+		return new StoreInstance(name, store, pool::close);
+	}
+
+	@Override
+	public void clear() {
+		JdbcTemplate jdbc = new JdbcTemplate(this.admin);
+		jdbc.update("DELETE FROM " + this.tablePrefix + "items");
+		jdbc.update("DELETE FROM " + this.tablePrefix + "init");
+	}
+
+	@Override
+	public Map<String, Integer> readVersions(DataKind kind) {
+		Map<String, Integer> versions = new LinkedHashMap<>();
+		new JdbcTemplate(this.admin).query(
+				"SELECT item_key, version FROM " + this.tablePrefix + "items WHERE kind = ? ORDER BY item_key",
+				(java.sql.ResultSet rs) -> {
+					versions.put(rs.getString(1), rs.getInt(2));
+				}, kind.getName());
+		return versions;
+	}
+
+	@Override
+	public boolean isInitialized() {
+		Boolean initialized = new JdbcTemplate(this.admin).query(
+				"SELECT initialized FROM " + this.tablePrefix + "init WHERE id = 1",
+				(rs) -> rs.next() && rs.getBoolean(1));
+		return Boolean.TRUE.equals(initialized);
+	}
+
+	@Override
+	public int serverConnections() {
+		Integer count = new JdbcTemplate(this.admin).queryForObject(
+				"SELECT count(*) FROM pg_stat_activity WHERE application_name = ?", Integer.class,
+				this.applicationName);
+		return (count != null) ? count : -1;
+	}
+
+	@Override
+	public void close() {
+		try {
+			JdbcTemplate jdbc = new JdbcTemplate(this.admin);
+			jdbc.execute("DROP TABLE IF EXISTS " + this.tablePrefix + "items");
+			jdbc.execute("DROP TABLE IF EXISTS " + this.tablePrefix + "init");
+		}
+		finally {
+			this.admin.close();
+			this.proxy.close();
+		}
+	}
+
+	private HikariDataSource pool(String host, int port, String name, Duration timeout, String application) {
+		HikariConfig config = new HikariConfig();
+		config.setPoolName("chaos-" + name);
+		config.setJdbcUrl(jdbcUrl(host, port));
+		config.setUsername(this.user);
+		config.setPassword(this.password);
+		config.setMaximumPoolSize(10);
+		config.setMinimumIdle(0);
+		config.setConnectionTimeout(Math.max(250, timeout.toMillis()));
+		config.setValidationTimeout(Math.max(250, timeout.toMillis() / 2));
+		config.setInitializationFailTimeout(-1);
+		config.addDataSourceProperty("ApplicationName", application);
+		return new HikariDataSource(config);
+	}
+
+}

@@ -1,0 +1,148 @@
+package dev.flagstore.chaos;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import dev.flagstore.spring.redis.RedisPersistentDataStore;
+import dev.flagstore.store.DataKind;
+import dev.flagstore.store.SerializedItemDescriptor;
+import dev.flagstore.test.TcpFaultProxy;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+/**
+ * Redis through Spring Data Redis and Lettuce, on a {@link RedisServerProcess} of the suite's own (so it can be
+ * killed and frozen), reached through a {@link TcpFaultProxy}.
+ *
+ * <p>Each instance gets its own Lettuce {@link ClientResources} with a reconnect delay capped at 200 ms, as an
+ * application that cares about recovery time should configure (Lettuce's default backs off to 30 s, which would
+ * make recovery latency measure Lettuce, not flagstore); they are shut down with the instance, so the thread-leak
+ * check covers Lettuce too.
+ */
+final class RedisBackend implements ChaosBackend {
+
+	private final RedisServerProcess server;
+
+	private final TcpFaultProxy proxy;
+
+	private final String prefix = "chaos-" + UUID.randomUUID().toString().substring(0, 8);
+
+	private final @Nullable String password;
+
+	RedisBackend(RedisServerProcess server, @Nullable String password) {
+		this.server = server;
+		this.password = password;
+		this.proxy = TcpFaultProxy.start("127.0.0.1", server.port());
+	}
+
+	RedisServerProcess server() {
+		return this.server;
+	}
+
+	@Override
+	public String describe() {
+		return "Redis (own redis-server, Lettuce via TCP fault proxy)";
+	}
+
+	@Override
+	public boolean durable() {
+		return false;
+	}
+
+	@Override
+	public TcpFaultProxy proxy() {
+		return this.proxy;
+	}
+
+	@Override
+	public StoreInstance openInstance(String name, Duration clientTimeout) {
+		ClientResources resources = DefaultClientResources.builder()
+			.ioThreadPoolSize(2)
+			.computationThreadPoolSize(2)
+			.reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofMillis(200), 2, TimeUnit.MILLISECONDS))
+			.build();
+		LettuceConnectionFactory factory = factory(this.proxy.getHost(), this.proxy.getPort(), clientTimeout, resources);
+		RedisPersistentDataStore store = new RedisPersistentDataStore(factory, this.prefix, clientTimeout);
+		return new StoreInstance(name, store, () -> {
+			factory.destroy();
+			resources.shutdown(0, 5, TimeUnit.SECONDS).get(10, TimeUnit.SECONDS);
+		});
+	}
+
+	@Override
+	public void clear() throws Exception {
+		this.server.cli("FLUSHALL");
+	}
+
+	@Override
+	public Map<String, Integer> readVersions(DataKind kind) throws Exception {
+		ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(1).computationThreadPoolSize(1)
+			.build();
+		LettuceConnectionFactory factory = factory("127.0.0.1", this.server.port(), Duration.ofSeconds(5), resources);
+		try {
+			RedisPersistentDataStore direct = new RedisPersistentDataStore(factory, this.prefix);
+			Map<String, Integer> versions = new LinkedHashMap<>();
+			direct.getAll(kind).items().forEach((key, item) -> versions.put(key, version(kind, item)));
+			return versions;
+		}
+		finally {
+			factory.destroy();
+			resources.shutdown(0, 5, TimeUnit.SECONDS).get(10, TimeUnit.SECONDS);
+		}
+	}
+
+	@Override
+	public boolean isInitialized() throws Exception {
+		return this.server.cli("EXISTS", this.prefix + ":$inited").trim().equals("1");
+	}
+
+	@Override
+	public int serverConnections() throws Exception {
+		return this.server.connectedClients();
+	}
+
+	@Override
+	public void close() {
+		this.proxy.close();
+		this.server.close();
+	}
+
+	static int version(DataKind kind, SerializedItemDescriptor item) {
+		if (item.version() != 0 || item.deleted()) {
+			return item.version();
+		}
+		String text = item.serializedItem();
+		return (text != null) ? kind.deserialize(text).version() : -1;
+	}
+
+	private LettuceConnectionFactory factory(String host, int port, Duration timeout, ClientResources resources) {
+		RedisStandaloneConfiguration configuration = new RedisStandaloneConfiguration(host, port);
+		if (this.password != null) {
+			configuration.setPassword(this.password);
+		}
+		LettuceClientConfiguration client = LettuceClientConfiguration.builder()
+			.clientResources(resources)
+			.commandTimeout(timeout)
+			.shutdownTimeout(Duration.ZERO)
+			.clientOptions(ClientOptions.builder()
+				.socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
+				.build())
+			.build();
+		LettuceConnectionFactory factory = new LettuceConnectionFactory(configuration, client);
+		factory.afterPropertiesSet();
+		factory.start();
+		return factory;
+	}
+
+}
