@@ -214,9 +214,10 @@ public final class FaultInjectingPersistentDataStore implements PersistentDataSt
 	@Override
 	public void close() {
 		this.closeCount.incrementAndGet();
-		// Release hung callers so that closing never leaves threads behind.
-		this.fault.get().release().countDown();
+		// Close first, then release hung callers (so that closing never leaves threads behind): a released call
+		// then meets a closed store, as it would after a real close.
 		this.delegate.close();
+		this.fault.get().release().countDown();
 	}
 
 	@Override
