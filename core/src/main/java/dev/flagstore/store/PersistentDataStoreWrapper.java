@@ -122,25 +122,24 @@ public final class PersistentDataStoreWrapper implements DataStore {
 
 	private Caffeine<Object, Object> newCache(Builder builder, StaleValuesPolicy policy, boolean itemCache) {
 		Caffeine<Object, Object> caffeine = Caffeine.newBuilder().recordStats().ticker(this.ticker);
-		if (this.cacheMode == CacheMode.FOREVER && !itemCache) {
-			// FOREVER all-items entries never expire and hold no misses: no expiry at all keeps Caffeine on its
-			// fastest read path, which get() takes for every item of an initialized data set.
-			return caffeine;
+		if (policy != StaleValuesPolicy.EVICT) {
+			// TTL with a refresh policy: items are never dropped, only reloaded; misses still go after the TTL.
+			// REFRESH reloads on the reading thread (the refreshed value is returned); REFRESH_ASYNC in the pool.
+			caffeine.expireAfter(new MissExpiry())
+				.refreshAfterWrite(builder.cacheTtl)
+				.executor((policy == StaleValuesPolicy.REFRESH) ? Runnable::run : this.calls.asyncExecutor());
 		}
-		if (policy == StaleValuesPolicy.EVICT && this.cacheMode == CacheMode.TTL) {
+		else if (this.cacheMode == CacheMode.TTL) {
 			// Items and misses alike live for the TTL: a fixed expiry, cheaper on reads than a variable one.
 			// Maintenance runs on the caller (amortized), not as a task on the common pool.
 			caffeine.expireAfterWrite(builder.cacheTtl).executor(Runnable::run);
 		}
-		else if (policy == StaleValuesPolicy.EVICT) {
-			caffeine.expireAfter(new CacheExpiry(this.cacheMode == CacheMode.FOREVER));
+		else if (itemCache) {
+			// FOREVER items stay; a miss goes after the TTL, since another instance may write the key.
+			caffeine.expireAfter(new MissExpiry());
 		}
-		else {
-			// Items are never dropped, only reloaded; misses still go after the TTL.
-			caffeine.expireAfter(new CacheExpiry(true)).refreshAfterWrite(builder.cacheTtl);
-			// REFRESH reloads on the reading thread (the refreshed value is returned); REFRESH_ASYNC in the pool.
-			caffeine.executor((policy == StaleValuesPolicy.REFRESH) ? Runnable::run : this.calls.asyncExecutor());
-		}
+		// FOREVER all-items entries never expire and hold no misses: no expiry at all keeps Caffeine on its fastest
+		// read path, which get() takes for every item of an initialized data set.
 		return caffeine;
 	}
 
@@ -607,7 +606,10 @@ public final class PersistentDataStoreWrapper implements DataStore {
 				: new ItemDescriptor(stored.version(), decoded.item());
 	}
 
-	/** Cache key of one item; a record so equal kinds and keys meet in the cache. */
+	/**
+	 * Cache key of one item. A final class rather than a record: a precomputed hash and an {@code equals} that the
+	 * JIT inlines on the read path (see docs/performance.md).
+	 */
 	private static final class ItemKey {
 
 		private final DataKind kind;
@@ -644,21 +646,15 @@ public final class PersistentDataStoreWrapper implements DataStore {
 	}
 
 	/**
-	 * Items live for the TTL, or forever ({@code FOREVER} mode, and when refresh policies reload them instead);
-	 * a miss lives for the TTL in every mode, since another instance may write the key.
+	 * Items never expire; a miss lives for the TTL. For the FOREVER item cache, and for the refresh policies
+	 * (which reload items instead of dropping them).
 	 */
-	private final class CacheExpiry implements Expiry<Object, Object> {
-
-		private final boolean keepItems;
-
-		CacheExpiry(boolean keepItems) {
-			this.keepItems = keepItems;
-		}
+	private final class MissExpiry implements Expiry<Object, Object> {
 
 		@Override
 		public long expireAfterCreate(Object key, Object value, long currentTime) {
 			boolean miss = value instanceof Optional<?> optional && optional.isEmpty();
-			return (this.keepItems && !miss) ? Long.MAX_VALUE : PersistentDataStoreWrapper.this.cacheTtlNanos;
+			return miss ? PersistentDataStoreWrapper.this.cacheTtlNanos : Long.MAX_VALUE;
 		}
 
 		@Override
