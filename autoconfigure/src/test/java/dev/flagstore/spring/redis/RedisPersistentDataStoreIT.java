@@ -1,8 +1,6 @@
 package dev.flagstore.spring.redis;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 import java.util.Map;
 
@@ -15,7 +13,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
-import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,58 +22,41 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RedisPersistentDataStoreIT extends PersistentDataStoreContractTests {
 
-	private static final String PREFIX = TestRedis.uniquePrefix(RedisPersistentDataStoreIT.class);
+	private static final RedisServerKeys redis = new RedisServerKeys(RedisPersistentDataStoreIT.class);
 
-	private static TestRedis.Endpoint endpoint;
-
-	private static LettuceConnectionFactory adminFactory;
-
-	private static StringRedisTemplate admin;
-
-	private final List<LettuceConnectionFactory> factories = new ArrayList<>();
+	private static final String PREFIX = redis.prefix();
 
 	@BeforeAll
 	static void connect() {
-		endpoint = TestRedis.endpointOrNull();
-		if (endpoint == null) {
-			return;
-		}
-		adminFactory = TestRedis.connectionFactory(endpoint, Duration.ofSeconds(5));
-		admin = new StringRedisTemplate(adminFactory);
+		redis.connect();
 	}
 
 	@AfterAll
 	static void cleanUp() {
-		if (admin != null) {
-			TestRedis.deleteKeys(admin, PREFIX);
-			adminFactory.destroy();
-		}
+		redis.cleanUp();
 	}
 
 	@AfterEach
 	void destroyFactories() {
-		this.factories.forEach(LettuceConnectionFactory::destroy);
-		this.factories.clear();
+		redis.destroyFactories();
 	}
 
 	@Override
 	protected PersistentDataStore createStore() {
-		LettuceConnectionFactory factory = TestRedis.connectionFactory(endpoint, Duration.ofSeconds(5));
-		this.factories.add(factory);
+		LettuceConnectionFactory factory = redis.newFactory(redis.endpoint(), Duration.ofSeconds(5));
 		return new RedisPersistentDataStore(factory, PREFIX);
 	}
 
 	@Override
 	protected void clearData() {
-		TestRedis.requireServer();
-		TestRedis.deleteKeys(admin, PREFIX);
+		redis.clear();
 	}
 
 	@Override
 	protected boolean writeRawItem(DataKind kind, String key, int version, String rawValue) {
-		RedisPersistentDataStore layout = new RedisPersistentDataStore(adminFactory, PREFIX);
-		admin.opsForHash().put(layout.itemsKey(kind.getName()), key, rawValue);
-		admin.opsForHash().put(layout.versionsKey(kind.getName()), key, Integer.toString(version));
+		RedisPersistentDataStore layout = new RedisPersistentDataStore(redis.adminFactory(), PREFIX);
+		redis.admin().opsForHash().put(layout.itemsKey(kind.getName()), key, rawValue);
+		redis.admin().opsForHash().put(layout.versionsKey(kind.getName()), key, Integer.toString(version));
 		return true;
 	}
 
@@ -84,18 +64,18 @@ class RedisPersistentDataStoreIT extends PersistentDataStoreContractTests {
 	void keyLayoutIsAsDocumented() {
 		PersistentDataStore store = newStore();
 		store.init(dataSet(Map.of(FEATURES, Map.of("a", item("a", 3)))));
-		assertThat(admin.keys(PREFIX + ":*")).containsExactlyInAnyOrder(PREFIX + ":features",
+		assertThat(redis.admin().keys(PREFIX + ":*")).containsExactlyInAnyOrder(PREFIX + ":features",
 				PREFIX + ":$versions:features", PREFIX + ":$kinds", PREFIX + ":$inited");
-		assertThat(admin.opsForHash().get(PREFIX + ":features", "a")).isEqualTo(item("a", 3).serializedItem());
-		assertThat(admin.opsForHash().get(PREFIX + ":$versions:features", "a")).isEqualTo("3");
-		assertThat(admin.opsForSet().members(PREFIX + ":$kinds")).containsExactly("features");
+		assertThat(redis.admin().opsForHash().get(PREFIX + ":features", "a")).isEqualTo(item("a", 3).serializedItem());
+		assertThat(redis.admin().opsForHash().get(PREFIX + ":$versions:features", "a")).isEqualTo("3");
+		assertThat(redis.admin().opsForSet().members(PREFIX + ":$kinds")).containsExactly("features");
 	}
 
 	@Test
 	void itemWrittenWithoutVersionEntryIsOrderedByItsJsonVersion() {
 		PersistentDataStore store = newStore();
 		// As another tool (or an older layout) would write it: the item hash only.
-		admin.opsForHash().put(PREFIX + ":features", "a", item("a", 5).serializedItem());
+		redis.admin().opsForHash().put(PREFIX + ":features", "a", item("a", 5).serializedItem());
 		assertThat(store.upsert(FEATURES, "a", item("a", 4))).isFalse();
 		assertThat(store.upsert(FEATURES, "a", item("a", 5))).isFalse();
 		assertThat(store.upsert(FEATURES, "a", item("a", 6))).isTrue();
@@ -104,7 +84,7 @@ class RedisPersistentDataStoreIT extends PersistentDataStoreContractTests {
 	@Test
 	void malformedItemWithoutVersionEntryCanBeReplaced() {
 		PersistentDataStore store = newStore();
-		admin.opsForHash().put(PREFIX + ":features", "bad", "{oops");
+		redis.admin().opsForHash().put(PREFIX + ":features", "bad", "{oops");
 		assertThat(store.get(FEATURES, "bad")).isNotNull();
 		assertThat(store.upsert(FEATURES, "bad", item("bad", 1))).isTrue();
 		assertThat(resolve(FEATURES, store.get(FEATURES, "bad"))).isEqualTo(resolve(FEATURES, item("bad", 1)));
