@@ -6,6 +6,7 @@ import java.util.Map;
 import dev.flagstore.store.DataKind;
 import dev.flagstore.store.PersistentDataStore;
 import dev.flagstore.test.TcpFaultProxy;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A real store the scenarios run against: it opens application instances (a {@link PersistentDataStore} with its
@@ -23,6 +24,20 @@ interface ChaosBackend extends AutoCloseable {
 
 	/** Whether an acknowledged write survives an outage (a database), or may vanish (a killed in-memory Redis). */
 	boolean durable();
+
+	/**
+	 * How long after the server is back the client may still be unable to reach it, having failed for
+	 * {@code failingFor}: its own reconnect back-off, which the application waits out too. Added to the recovery
+	 * bound of each outage. Zero for a client without one.
+	 */
+	default Duration reconnectBackoff(Duration failingFor) {
+		return Duration.ZERO;
+	}
+
+	/** For the report: what {@link #reconnectBackoff} stands for, or {@code null} if there is none. */
+	default @Nullable String reconnectBackoffNote() {
+		return null;
+	}
 
 	/** The proxy between every instance and the server. */
 	TcpFaultProxy proxy();

@@ -83,7 +83,10 @@ final class ChaosReport {
 				.append(result.detectionBound.toMillis()).append(" ms\n");
 			md.append("- Recovery latency (ms, p50 / p99 / max, n=").append(result.recoveryMillis.size()).append("): ")
 				.append(ScenarioResult.percentiles(result.recoveryMillis)).append("; bound ")
-				.append(result.recoveryBound.toMillis()).append(" ms\n");
+				.append(result.recoveryBound.toMillis()).append(" ms")
+				.append((result.recoveryBoundNote != null) ? " + " + result.recoveryBoundNote + " (recoveries that needed "
+						+ "it: " + result.backoffExcused + ")" : "")
+				.append("\n");
 			md.append("- Longest disagreement between status and reality: ").append(result.worstMismatchMillis)
 				.append(" ms after the change\n");
 			if (result.logLinesChecked > 0) {

@@ -30,6 +30,9 @@ final class PostgresBackend implements ChaosBackend {
 
 	static final int PORT = 5432;
 
+	/** The cap of HikariCP's back-off between failed connection attempts ({@code HikariPool.PoolEntryCreator}). */
+	static final Duration HIKARI_MAX_BACKOFF = Duration.ofSeconds(5);
+
 	private final String database;
 
 	private final String user;
@@ -78,6 +81,28 @@ final class PostgresBackend implements ChaosBackend {
 	@Override
 	public boolean durable() {
 		return true;
+	}
+
+	/**
+	 * HikariCP opens connections on one background thread that, while the database refuses them, retries after a
+	 * sleep doubling from 10 ms up to 5 s (not configurable). Until that sleep ends, no caller of the pool gets a
+	 * connection, although the database is back. The sleep under way when it comes back is at most the time the
+	 * pool has been failing plus 10 ms (each sleep is the sum of the ones before it plus 10 ms) and at most 5 s.
+	 */
+	@Override
+	public Duration reconnectBackoff(Duration failingFor) {
+		return hikariBackoff(failingFor);
+	}
+
+	static Duration hikariBackoff(Duration failingFor) {
+		Duration sleep = failingFor.plusMillis(10);
+		return (sleep.compareTo(HIKARI_MAX_BACKOFF) < 0) ? sleep : HIKARI_MAX_BACKOFF;
+	}
+
+	@Override
+	public String reconnectBackoffNote() {
+		return "HikariCP's connection back-off: its sleep under way when the database comes back, at most the time "
+				+ "the store had been unavailable + 10 ms, capped at 5 s";
 	}
 
 	@Override

@@ -88,6 +88,12 @@ final class ScenarioResult {
 
 	Duration recoveryBound = Duration.ZERO;
 
+	/** Recoveries later than {@link #recoveryBound} alone but within the client's reconnect back-off on top. */
+	int backoffExcused;
+
+	/** What each outage adds to {@link #recoveryBound} (the client's reconnect back-off), or {@code null}. */
+	@Nullable String recoveryBoundNote;
+
 	final List<Long> detectionMillis = new ArrayList<>();
 
 	final List<Long> recoveryMillis = new ArrayList<>();

@@ -241,6 +241,11 @@ final class ScenarioRun {
 		return this.pollInterval.plus(this.operationTimeout).plus(this.recoveryAllowance).plus(ChaosSettings.margin());
 	}
 
+	/** The longest the client's own reconnect back-off can add to the recovery bound. */
+	private Duration maxReconnectBackoff() {
+		return this.backend.reconnectBackoff(Duration.ofDays(1));
+	}
+
 	/** Extra time the store needs to be really back after the fault driver ends a fault (added to the bound). */
 	ScenarioRun recoveryAllowance(Duration allowance) {
 		this.recoveryAllowance = allowance;
@@ -261,6 +266,7 @@ final class ScenarioRun {
 		this.knownBugs.forEach(result::knownBug);
 		result.detectionBound = detectionBound();
 		result.recoveryBound = recoveryBound();
+		result.recoveryBoundNote = this.backend.reconnectBackoffNote();
 		long started = System.nanoTime();
 		String hidden = this.secret;
 		LogCapture logs = (hidden != null) ? LogCapture.begin(hidden) : null;
@@ -362,7 +368,7 @@ final class ScenarioRun {
 		for (int i = 0; i < stores.size(); i++) {
 			DataStoreStatusProvider provider = stores.get(i).getStatusProvider();
 			try {
-				await().atMost(recoveryBound().plus(this.heartbeat).plus(Duration.ofSeconds(5)))
+				await().atMost(recoveryBound().plus(maxReconnectBackoff()).plus(this.heartbeat).plus(Duration.ofSeconds(5)))
 					.pollInterval(Duration.ofMillis(20))
 					.until(() -> {
 						DataStoreStatus status = provider.getStatus();
@@ -394,12 +400,13 @@ final class ScenarioRun {
 		List<DataStoreStatus> changes = observer.changes();
 		result.statusChanges += changes.size();
 		Timeline timeline = Timeline.analyze(reality.changes(), observer.initial(), changes, end, detectionBound(),
-				recoveryBound());
+				recoveryBound(), this.backend::reconnectBackoff);
 		result.detectionMillis.addAll(timeline.detectionMillis());
 		result.recoveryMillis.addAll(timeline.recoveryMillis());
 		result.undetectedOutages += timeline.undetectedOutages();
 		result.lateDetections += timeline.lateDetections();
 		result.unrecoveredBeforeNextOutage += timeline.unrecoveredBeforeNextOutage();
+		result.backoffExcused += timeline.backoffExcused();
 		result.worstMismatchMillis = Math.max(result.worstMismatchMillis, timeline.worstMismatchMillis());
 		result.check(ScenarioResult.STATUS_TRUTH,
 				timeline.problems().stream().map((problem) -> instance + ": " + problem).toList());
@@ -460,7 +467,8 @@ final class ScenarioRun {
 			return;
 		}
 		List<String> problems = new ArrayList<>();
-		long deadline = System.nanoTime() + recoveryBound().plus(this.heartbeat).plus(Duration.ofSeconds(2)).toNanos();
+		long deadline = System.nanoTime()
+				+ recoveryBound().plus(maxReconnectBackoff()).plus(this.heartbeat).plus(Duration.ofSeconds(2)).toNanos();
 		do {
 			problems.clear();
 			Map<String, Integer> stored = this.backend.readVersions(FEATURES);

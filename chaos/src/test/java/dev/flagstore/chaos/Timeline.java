@@ -3,8 +3,11 @@ package dev.flagstore.chaos;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 
 import dev.flagstore.status.DataStoreStatus;
 import org.jspecify.annotations.Nullable;
@@ -30,6 +33,8 @@ final class Timeline {
 	private int unrecoveredBeforeNextOutage;
 
 	private long worstMismatchMillis;
+
+	private final Set<Instant> backoffExcused = new HashSet<>();
 
 	private Timeline() {
 	}
@@ -59,6 +64,11 @@ final class Timeline {
 		return this.unrecoveredBeforeNextOutage;
 	}
 
+	/** Recoveries later than the recovery bound alone, within it plus the client's reconnect back-off. */
+	int backoffExcused() {
+		return this.backoffExcused.size();
+	}
+
 	/** The longest stretch during which the status disagreed with reality, in ms, counted from the store's change. */
 	long worstMismatchMillis() {
 		return this.worstMismatchMillis;
@@ -67,20 +77,23 @@ final class Timeline {
 	/**
 	 * @param detectionBound how long after the store goes down the status may still say available
 	 * @param recoveryBound how long after the store comes back the status may still say unavailable
+	 * @param reconnectBackoff what the client's own reconnect back-off adds to {@code recoveryBound}, given how
+	 * long the status had been unavailable when the store came back
 	 */
 	static Timeline analyze(List<Reality.Change> reality, DataStoreStatus initial, List<DataStoreStatus> changes,
-			Instant end, Duration detectionBound, Duration recoveryBound) {
+			Instant end, Duration detectionBound, Duration recoveryBound,
+			UnaryOperator<Duration> reconnectBackoff) {
 		Timeline timeline = new Timeline();
 		List<DataStoreStatus> statuses = new ArrayList<>();
 		statuses.add(initial);
 		statuses.addAll(changes);
-		timeline.checkAgreement(reality, statuses, end, detectionBound, recoveryBound);
+		timeline.checkAgreement(reality, statuses, end, detectionBound, recoveryBound, reconnectBackoff);
 		timeline.measure(reality, statuses, end, detectionBound);
 		return timeline;
 	}
 
 	private void checkAgreement(List<Reality.Change> reality, List<DataStoreStatus> statuses, Instant end,
-			Duration detectionBound, Duration recoveryBound) {
+			Duration detectionBound, Duration recoveryBound, UnaryOperator<Duration> reconnectBackoff) {
 		TreeSet<Instant> points = new TreeSet<>();
 		reality.forEach((change) -> points.add(change.at()));
 		statuses.forEach((status) -> points.add(status.getSince()));
@@ -97,12 +110,22 @@ final class Timeline {
 			}
 			long stale = Duration.between(fact.at(), to).toMillis();
 			this.worstMismatchMillis = Math.max(this.worstMismatchMillis, stale);
-			Duration bound = fact.up() ? recoveryBound : detectionBound;
+			Duration backoff = Duration.ZERO;
+			if (fact.up() && said.getSince().isBefore(fact.at())) {
+				backoff = reconnectBackoff.apply(Duration.between(said.getSince(), fact.at()));
+			}
+			Duration bound = (fact.up() ? recoveryBound : detectionBound).plus(backoff);
+			if (fact.up() && stale > recoveryBound.toMillis() && stale <= bound.toMillis()) {
+				this.backoffExcused.add(fact.at());
+			}
 			if (stale > bound.toMillis() && !fact.at().equals(reportedPeriod) && this.problems.size() < 10) {
 				reportedPeriod = fact.at();
 				this.problems.add("status said " + (said.isAvailable() ? "available" : "unavailable") + " until "
 						+ to + ", " + stale + " ms after the store " + (fact.up() ? "came back" : "went down") + " ("
-						+ fact.cause() + " at " + fact.at() + "); bound " + bound.toMillis() + " ms");
+						+ fact.cause() + " at " + fact.at() + "); bound " + bound.toMillis() + " ms"
+						+ (backoff.isZero() ? "" : " (" + backoff.toMillis() + " ms of it the client's reconnect "
+								+ "back-off after " + Duration.between(said.getSince(), fact.at()).toMillis()
+								+ " ms unavailable)"));
 			}
 		}
 	}
