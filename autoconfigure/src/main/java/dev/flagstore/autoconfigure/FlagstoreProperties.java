@@ -13,8 +13,8 @@ import org.springframework.validation.Validator;
 /**
  * Configuration properties of flagstore (prefix {@code flagstore}).
  *
- * <p>The class validates itself when it is bound: a negative duration, a zero poll interval, a stale-values
- * policy that the cache mode cannot apply, or a prefix the store cannot use fails start-up, and
+ * <p>The class validates itself when it is bound: a negative duration, a zero poll interval or reconnect delay, a
+ * stale-values policy that the cache mode cannot apply, or a prefix the store cannot use fails start-up, and
  * {@link FlagstoreFailureAnalyzer} says what to change.
  */
 @ConfigurationProperties("flagstore")
@@ -71,12 +71,11 @@ public class FlagstoreProperties implements Validator {
 		rejectIfNegative(errors, "status.heartbeatInterval", properties.getStatus().getHeartbeatInterval(),
 				"Set flagstore.status.heartbeat-interval to a positive duration such as 10s (or 0 to disable the "
 						+ "heartbeat).");
-		Duration pollInterval = properties.getStatus().getPollInterval();
-		if (pollInterval == null || pollInterval.isNegative() || pollInterval.isZero()) {
-			errors.rejectValue("status.pollInterval", "flagstore.positive", new Object[] {
-					"Set flagstore.status.poll-interval to a positive duration such as 500ms." },
-					"must be a positive duration");
-		}
+		rejectIfNotPositive(errors, "status.pollInterval", properties.getStatus().getPollInterval(),
+				"Set flagstore.status.poll-interval to a positive duration such as 500ms.");
+		rejectIfNotPositive(errors, "redis.maxReconnectDelay", properties.getRedis().getMaxReconnectDelay(),
+				"Set flagstore.redis.max-reconnect-delay to a positive duration such as 1s (or 30s for Lettuce's own "
+						+ "default back-off).");
 		Cache cache = properties.getCache();
 		boolean caching = cache.getMode() == CacheMode.TTL && cache.getTtl() != null && !cache.getTtl().isZero();
 		if (cache.getStaleValuesPolicy() != StaleValuesPolicy.EVICT && !caching) {
@@ -105,6 +104,12 @@ public class FlagstoreProperties implements Validator {
 	private static void rejectIfNegative(Errors errors, String field, Duration value, String fix) {
 		if (value == null || value.isNegative()) {
 			errors.rejectValue(field, "flagstore.negative", new Object[] { fix }, "must not be negative");
+		}
+	}
+
+	private static void rejectIfNotPositive(Errors errors, String field, Duration value, String fix) {
+		if (value == null || value.isNegative() || value.isZero()) {
+			errors.rejectValue(field, "flagstore.positive", new Object[] { fix }, "must be a positive duration");
 		}
 	}
 
@@ -237,12 +242,28 @@ public class FlagstoreProperties implements Validator {
 		 */
 		private String prefix = "flagstore";
 
+		/**
+		 * With store type redis, the longest time the application's Lettuce client (Spring Boot's ClientResources,
+		 * shared by all its Lettuce connections) waits between two reconnect attempts while Redis is unreachable, so
+		 * that the store is reported available again within about poll-interval plus this delay after Redis is
+		 * back. 30s keeps Lettuce's own default back-off.
+		 */
+		private Duration maxReconnectDelay = Duration.ofSeconds(1);
+
 		public String getPrefix() {
 			return this.prefix;
 		}
 
 		public void setPrefix(String prefix) {
 			this.prefix = prefix;
+		}
+
+		public Duration getMaxReconnectDelay() {
+			return this.maxReconnectDelay;
+		}
+
+		public void setMaxReconnectDelay(Duration maxReconnectDelay) {
+			this.maxReconnectDelay = maxReconnectDelay;
 		}
 
 	}

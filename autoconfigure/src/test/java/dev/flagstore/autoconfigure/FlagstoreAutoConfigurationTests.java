@@ -142,7 +142,7 @@ class FlagstoreAutoConfigurationTests {
 	@Test
 	void everyBeanMethodShouldBackOffForUserBeans() {
 		List<Class<?>> configurations = List.of(FlagstoreAutoConfiguration.class, RedisStoreConfiguration.class,
-				JdbcStoreConfiguration.class, PersistentDataStoreConfiguration.class,
+				RedisStoreConfiguration.LettuceReconnectDelayConfiguration.class, JdbcStoreConfiguration.class, PersistentDataStoreConfiguration.class,
 				InMemoryDataStoreConfiguration.class, FlagstoreHealthContributorAutoConfiguration.class,
 				FlagstoreMetricsAutoConfiguration.class);
 		for (Class<?> configuration : configurations) {
@@ -184,6 +184,7 @@ class FlagstoreAutoConfigurationTests {
 			assertThat(properties.getCache().getStaleValuesPolicy()).isEqualTo(StaleValuesPolicy.EVICT);
 			assertThat(properties.getStatus().getPollInterval()).isEqualTo(Duration.ofMillis(500));
 			assertThat(properties.getRedis().getPrefix()).isEqualTo("flagstore");
+			assertThat(properties.getRedis().getMaxReconnectDelay()).isEqualTo(Duration.ofSeconds(1));
 			assertThat(properties.getJdbc().getTablePrefix()).isEqualTo("flagstore_");
 			assertThat(properties.getJdbc().getInitializeSchema()).isEqualTo(SchemaInitialization.EMBEDDED);
 		});
@@ -198,7 +199,8 @@ class FlagstoreAutoConfigurationTests {
 			.withPropertyValues("flagstore.store.operation-timeout=3s", "flagstore.cache.mode=forever",
 					"flagstore.cache.ttl=1m", "flagstore.status.poll-interval=50ms",
 					"flagstore.status.heartbeat-interval=30s", "flagstore.redis.prefix=app1",
-					"flagstore.jdbc.table-prefix=app1_", "flagstore.jdbc.initialize-schema=never")
+					"flagstore.redis.max-reconnect-delay=250ms", "flagstore.jdbc.table-prefix=app1_",
+					"flagstore.jdbc.initialize-schema=never")
 			.run((context) -> {
 				FlagstoreProperties properties = context.getBean(FlagstoreProperties.class);
 				assertThat(properties.getStore().getOperationTimeout()).isEqualTo(Duration.ofSeconds(3));
@@ -207,6 +209,7 @@ class FlagstoreAutoConfigurationTests {
 				assertThat(properties.getStatus().getPollInterval()).isEqualTo(Duration.ofMillis(50));
 				assertThat(properties.getStatus().getHeartbeatInterval()).isEqualTo(Duration.ofSeconds(30));
 				assertThat(properties.getRedis().getPrefix()).isEqualTo("app1");
+				assertThat(properties.getRedis().getMaxReconnectDelay()).isEqualTo(Duration.ofMillis(250));
 				assertThat(properties.getJdbc().getTablePrefix()).isEqualTo("app1_");
 				assertThat(properties.getJdbc().getInitializeSchema()).isEqualTo(SchemaInitialization.NEVER);
 			});
@@ -290,6 +293,9 @@ class FlagstoreAutoConfigurationTests {
 			flagstore.status.heartbeat-interval=-1s | flagstore.status.heartbeat-interval | positive duration such as 10s
 			flagstore.redis.prefix=                 | flagstore.redis.prefix              | non-empty key prefix
 			flagstore.redis.prefix=a b              | flagstore.redis.prefix              | non-empty key prefix
+			flagstore.redis.max-reconnect-delay=0   | flagstore.redis.max-reconnect-delay | positive duration such as 1s
+			flagstore.redis.max-reconnect-delay=-1s | flagstore.redis.max-reconnect-delay | positive duration such as 1s
+			flagstore.redis.max-reconnect-delay=x   | flagstore.redis.max-reconnect-delay | a duration such as 500ms
 			flagstore.jdbc.table-prefix=x;drop      | flagstore.jdbc.table-prefix         | letters, digits and underscores
 			flagstore.cache.mode=weekly             | flagstore.cache.mode                | one of ttl, forever, none
 			flagstore.cache.stale-values-policy=lru | flagstore.cache.stale-values-policy | one of evict, refresh, refresh-async

@@ -44,6 +44,17 @@ class FlagstoreFailureAnalyzerTests {
 	}
 
 	@Test
+	void nonPositiveReconnectDelayShouldFailStartUpWithFlagstoreReport(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> run("--flagstore.redis.max-reconnect-delay=0s"));
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("Property: flagstore.redis.max-reconnect-delay")
+			.contains("Value: \"0s\"")
+			.contains("Reason: must be a positive duration")
+			.contains("Set flagstore.redis.max-reconnect-delay to a positive duration such as 1s (or 30s for "
+					+ "Lettuce's own default back-off).");
+	}
+
+	@Test
 	void unknownWordShouldFailStartUpWithValidWords(CapturedOutput output) {
 		assertThatException().isThrownBy(() -> run("--flagstore.cache.stale-values-policy=sometimes"));
 		assertThat(output).contains("APPLICATION FAILED TO START")
