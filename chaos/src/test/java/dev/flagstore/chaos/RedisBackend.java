@@ -25,12 +25,14 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * Redis through Spring Data Redis and Lettuce, on a {@link RedisServerProcess} of the suite's own (so it can be
  * killed and frozen), reached through a {@link TcpFaultProxy}.
  *
- * <p>Each instance gets its own Lettuce {@link ClientResources} with a reconnect delay capped at 200 ms, as an
- * application that cares about recovery time should configure (Lettuce's default backs off to 30 s, which would
- * make recovery latency measure Lettuce, not flagstore); they are shut down with the instance, so the thread-leak
- * check covers Lettuce too.
+ * <p>Each instance gets its own Lettuce {@link ClientResources} with the reconnect delay the starter configures by
+ * default ({@code flagstore.redis.max-reconnect-delay=1s}: Lettuce's own doubling, capped at 1 s instead of 30 s);
+ * they are shut down with the instance, so the thread-leak check covers Lettuce too.
  */
 final class RedisBackend implements ChaosBackend {
+
+	/** The starter's default {@code flagstore.redis.max-reconnect-delay}. */
+	static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(1);
 
 	private final RedisServerProcess server;
 
@@ -60,6 +62,22 @@ final class RedisBackend implements ChaosBackend {
 		return false;
 	}
 
+	/**
+	 * Lettuce waits 2^(n-1) ms before its n-th reconnect attempt, so the wait under way when the server comes back is
+	 * at most the time it has been failing + 1 ms, and at most the cap.
+	 */
+	@Override
+	public Duration reconnectBackoff(Duration failingFor) {
+		Duration sleep = failingFor.plusMillis(1);
+		return (sleep.compareTo(MAX_RECONNECT_DELAY) < 0) ? sleep : MAX_RECONNECT_DELAY;
+	}
+
+	@Override
+	public String reconnectBackoffNote() {
+		return "Lettuce's reconnect back-off: its wait under way when the server comes back, at most the time the "
+				+ "store had been unavailable + 1 ms, capped at 1 s (the starter's default max-reconnect-delay)";
+	}
+
 	@Override
 	public TcpFaultProxy proxy() {
 		return this.proxy;
@@ -70,7 +88,7 @@ final class RedisBackend implements ChaosBackend {
 		ClientResources resources = DefaultClientResources.builder()
 			.ioThreadPoolSize(2)
 			.computationThreadPoolSize(2)
-			.reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofMillis(200), 2, TimeUnit.MILLISECONDS))
+			.reconnectDelay(Delay.exponential(Duration.ZERO, MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))
 			.build();
 		LettuceConnectionFactory factory = factory(this.proxy.getHost(), this.proxy.getPort(), clientTimeout, resources);
 		RedisPersistentDataStore store = new RedisPersistentDataStore(factory, this.prefix, clientTimeout);

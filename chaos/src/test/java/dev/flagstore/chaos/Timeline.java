@@ -110,9 +110,14 @@ final class Timeline {
 			}
 			long stale = Duration.between(fact.at(), to).toMillis();
 			this.worstMismatchMillis = Math.max(this.worstMismatchMillis, stale);
+			// The client has been failing since the outage began, or since the status went unavailable if earlier
+			// (the status may have stayed unavailable through short up-times in between).
+			Duration failingFor = Duration.ZERO;
 			Duration backoff = Duration.ZERO;
-			if (fact.up() && said.getSince().isBefore(fact.at())) {
-				backoff = reconnectBackoff.apply(Duration.between(said.getSince(), fact.at()));
+			if (fact.up()) {
+				Instant failingSince = min(said.getSince(), outageStart(reality, fact));
+				failingFor = Duration.between(failingSince, fact.at());
+				backoff = failingFor.isNegative() ? Duration.ZERO : reconnectBackoff.apply(failingFor);
 			}
 			Duration bound = (fact.up() ? recoveryBound : detectionBound).plus(backoff);
 			if (fact.up() && stale > recoveryBound.toMillis() && stale <= bound.toMillis()) {
@@ -124,8 +129,7 @@ final class Timeline {
 						+ to + ", " + stale + " ms after the store " + (fact.up() ? "came back" : "went down") + " ("
 						+ fact.cause() + " at " + fact.at() + "); bound " + bound.toMillis() + " ms"
 						+ (backoff.isZero() ? "" : " (" + backoff.toMillis() + " ms of it the client's reconnect "
-								+ "back-off after " + Duration.between(said.getSince(), fact.at()).toMillis()
-								+ " ms unavailable)"));
+								+ "back-off after " + failingFor.toMillis() + " ms of failures)"));
 			}
 		}
 	}
@@ -171,6 +175,23 @@ final class Timeline {
 				}
 			}
 		}
+	}
+
+	/** When the outage that {@code up} ends began. */
+	private static Instant outageStart(List<Reality.Change> reality, Reality.Change up) {
+		Instant start = up.at();
+		for (Reality.Change change : reality) {
+			if (!change.at().isBefore(up.at())) {
+				break;
+			}
+			if (!change.up() && start.equals(up.at())) {
+				start = change.at();
+			}
+			else if (change.up()) {
+				start = up.at();
+			}
+		}
+		return start;
 	}
 
 	private static Reality.@Nullable Change realityAt(List<Reality.Change> reality, Instant at) {

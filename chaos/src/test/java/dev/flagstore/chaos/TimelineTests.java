@@ -43,14 +43,14 @@ class TimelineTests {
 
 	@Test
 	void reconnectBackoffWidensTheBoundByAtMostTheTimeUnavailable() {
-		// Unavailable from 1005 to 3000 (1995 ms): HikariCP's sleep in progress is at most 2005 ms.
+		// Failing from 1000 (the outage) to 3000: HikariCP's sleep in progress is at most 2010 ms.
 		Timeline excused = analyze(1000, 3000, 3000 + 2200 + 2000, PostgresBackend::hikariBackoff);
 		assertThat(excused.problems()).isEmpty();
 		assertThat(excused.backoffExcused()).isOne();
 		assertThat(analyze(1000, 3000, 3000 + 2000, PostgresBackend::hikariBackoff).backoffExcused()).isZero();
 		assertThat(analyze(1000, 3000, 3000 + 2200 + 2100, PostgresBackend::hikariBackoff).problems()).singleElement()
 			.asString()
-			.contains("bound 4205 ms (2005 ms of it the client's reconnect back-off after 1995 ms unavailable)");
+			.contains("bound 4210 ms (2010 ms of it the client's reconnect back-off after 2000 ms of failures)");
 	}
 
 	@Test
@@ -60,6 +60,21 @@ class TimelineTests {
 		assertThat(analyze(1000, 21_000, 21_000 + 2200 + 5100, PostgresBackend::hikariBackoff).problems()).singleElement()
 			.asString()
 			.contains("bound 7200 ms");
+	}
+
+	@Test
+	void reconnectBackoffCountsFromTheStatusWhenItStayedUnavailableThroughShortUpTimes() {
+		// Down 1000-2000, up 2000-2500 (the pool still backing off), down 2500-4000, then up for good.
+		List<Reality.Change> reality = List.of(new Reality.Change(T0, true, "start"),
+				new Reality.Change(at(1000), false, "refused"), new Reality.Change(at(2000), true, "refusal ended"),
+				new Reality.Change(at(2500), false, "refused"), new Reality.Change(at(4000), true, "refusal ended"));
+		List<DataStoreStatus> changes = List.of(new DataStoreStatus(false, false, at(1005), "refused"),
+				new DataStoreStatus(true, true, at(4000 + 2200 + 2900), "refused"));
+		Timeline timeline = Timeline.analyze(reality, DataStoreStatus.available(T0), changes, at(12_000), DETECTION,
+				RECOVERY, PostgresBackend::hikariBackoff);
+		// Failing since 1005 (the status), not 2500 (the last outage): up to 3005 ms of back-off.
+		assertThat(timeline.problems()).isEmpty();
+		assertThat(timeline.backoffExcused()).isOne();
 	}
 
 	@Test
