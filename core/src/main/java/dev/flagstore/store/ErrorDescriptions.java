@@ -6,6 +6,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Turns a failure into the one-line, credential-free text shown as {@code lastError} in status, health and logs.
+ * Statement texts quoted before the database's own message ({@code SQL [...]; }) are left out.
  */
 final class ErrorDescriptions {
 
@@ -15,6 +16,12 @@ final class ErrorDescriptions {
 	/** {@code password=secret}, {@code pwd: secret}, {@code token=...} → value masked. */
 	private static final Pattern SECRET_PARAMETER = Pattern
 		.compile("(?i)((?:password|passwd|pwd|secret|token|credentials?)\\s*[=:]\\s*)[^\\s&;,'\"]+");
+
+	/**
+	 * A statement quoted in a message ({@code ...Callback; SQL [INSERT ...]; FATAL: ...}, as Spring JDBC words it):
+	 * hundreds of characters in health and logs that say nothing about the failure, which follows it.
+	 */
+	private static final Pattern QUOTED_STATEMENT = Pattern.compile("SQL \\[[^\\]]*\\]; ");
 
 	private ErrorDescriptions() {
 	}
@@ -41,7 +48,7 @@ final class ErrorDescriptions {
 				break;
 			}
 		}
-		return sanitize(text.toString());
+		return sanitize(QUOTED_STATEMENT.matcher(text).replaceAll(""));
 	}
 
 	static String sanitize(@Nullable String text) {

@@ -172,6 +172,19 @@ class PersistentDataStoreWrapperTests {
 	}
 
 	@Test
+	void lastErrorShouldLeaveOutQuotedStatements() {
+		PersistentDataStoreWrapper store = wrapper(CacheMode.NONE);
+		this.core.failWith(new IllegalStateException("PreparedStatementCallback; SQL [INSERT INTO flagstore_items AS t "
+				+ "(kind, item_key, version, deleted, item) VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, item_key) DO "
+				+ "UPDATE SET version = EXCLUDED.version WHERE t.version < EXCLUDED.version]; FATAL: terminating "
+				+ "connection due to unexpected postmaster exit"));
+		assertThatExceptionOfType(DataStoreException.class).isThrownBy(() -> store.get(FEATURES, "x"));
+		assertThat(store.getStatusProvider().getStatus().getLastError()).isEqualTo("get(features) failed <- "
+				+ "IllegalStateException: PreparedStatementCallback; FATAL: terminating connection due to unexpected "
+				+ "postmaster exit");
+	}
+
+	@Test
 	void lastErrorShouldNotContainCredentials() {
 		PersistentDataStoreWrapper store = wrapper(CacheMode.NONE);
 		this.core.fail();

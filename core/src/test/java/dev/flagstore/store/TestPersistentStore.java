@@ -32,6 +32,8 @@ class TestPersistentStore implements PersistentDataStore {
 
 	volatile @Nullable DataStoreUpdateSink sink;
 
+	private volatile @Nullable RuntimeException failure;
+
 	final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
 
 	final AtomicInteger closeCount = new AtomicInteger();
@@ -42,6 +44,13 @@ class TestPersistentStore implements PersistentDataStore {
 	}
 
 	void fail() {
+		this.failure = null;
+		this.mode = Mode.FAIL;
+	}
+
+	/** Fails every call with {@code failure} (the same exception each time). */
+	void failWith(RuntimeException failure) {
+		this.failure = failure;
 		this.mode = Mode.FAIL;
 	}
 
@@ -82,7 +91,11 @@ class TestPersistentStore implements PersistentDataStore {
 			return;
 		}
 		switch (this.mode) {
-			case FAIL -> throw new IllegalStateException("simulated outage (password=hunter2 at redis://user:hunter2@db:6379)");
+			case FAIL -> {
+				RuntimeException chosen = this.failure;
+				throw (chosen != null) ? chosen
+						: new IllegalStateException("simulated outage (password=hunter2 at redis://user:hunter2@db:6379)");
+			}
 			case HANG -> {
 				try {
 					this.hangLatch.await();
