@@ -34,6 +34,16 @@ interface ChaosBackend extends AutoCloseable {
 		return Duration.ZERO;
 	}
 
+	/**
+	 * The wait under way of a client whose waits double from {@code firstStep} up to {@code cap}: each wait is the
+	 * sum of the ones before it plus the first step, so after failing for {@code failingFor} it is at most that plus
+	 * the first step, and at most the cap.
+	 */
+	static Duration doublingBackoff(Duration failingFor, Duration firstStep, Duration cap) {
+		Duration wait = failingFor.plus(firstStep);
+		return (wait.compareTo(cap) < 0) ? wait : cap;
+	}
+
 	/** For the report: what {@link #reconnectBackoff} stands for, or {@code null} if there is none. */
 	default @Nullable String reconnectBackoffNote() {
 		return null;

@@ -95,14 +95,13 @@ final class PostgresBackend implements ChaosBackend {
 	}
 
 	static Duration hikariBackoff(Duration failingFor) {
-		Duration sleep = failingFor.plusMillis(10);
-		return (sleep.compareTo(HIKARI_MAX_BACKOFF) < 0) ? sleep : HIKARI_MAX_BACKOFF;
+		return ChaosBackend.doublingBackoff(failingFor, Duration.ofMillis(10), HIKARI_MAX_BACKOFF);
 	}
 
 	@Override
 	public String reconnectBackoffNote() {
 		return "HikariCP's connection back-off: its sleep under way when the database comes back, at most the time "
-				+ "the store had been unavailable + 10 ms, capped at 5 s";
+				+ "the pool had been failing + 10 ms, capped at 5 s";
 	}
 
 	@Override

@@ -68,14 +68,13 @@ final class RedisBackend implements ChaosBackend {
 	 */
 	@Override
 	public Duration reconnectBackoff(Duration failingFor) {
-		Duration sleep = failingFor.plusMillis(1);
-		return (sleep.compareTo(MAX_RECONNECT_DELAY) < 0) ? sleep : MAX_RECONNECT_DELAY;
+		return ChaosBackend.doublingBackoff(failingFor, Duration.ofMillis(1), MAX_RECONNECT_DELAY);
 	}
 
 	@Override
 	public String reconnectBackoffNote() {
 		return "Lettuce's reconnect back-off: its wait under way when the server comes back, at most the time the "
-				+ "store had been unavailable + 1 ms, capped at 1 s (the starter's default max-reconnect-delay)";
+				+ "client had been failing + 1 ms, capped at 1 s (the starter's default max-reconnect-delay)";
 	}
 
 	@Override

@@ -78,7 +78,8 @@ final class Timeline {
 	 * @param detectionBound how long after the store goes down the status may still say available
 	 * @param recoveryBound how long after the store comes back the status may still say unavailable
 	 * @param reconnectBackoff what the client's own reconnect back-off adds to {@code recoveryBound}, given how
-	 * long the status had been unavailable when the store came back
+	 * long the client had been failing when the store came back (since the outage began, or since the status went
+	 * unavailable if that was earlier)
 	 */
 	static Timeline analyze(List<Reality.Change> reality, DataStoreStatus initial, List<DataStoreStatus> changes,
 			Instant end, Duration detectionBound, Duration recoveryBound,
