@@ -23,30 +23,42 @@ final class ErrorDescriptions {
 	 */
 	private static final Pattern QUOTED_STATEMENT = Pattern.compile("SQL \\[[^\\]]*\\]; ");
 
+	/** How many exceptions of a cause chain the text may name. */
+	private static final int MAX_DEPTH = 5;
+
+	/** How many causes with a message of their own may follow the first one. */
+	private static final int MAX_EXTRA_CAUSES = 1;
+
 	private ErrorDescriptions() {
 	}
 
 	/**
-	 * Describes a failure as {@code SimpleName: message}, following causes for the message of a wrapper exception,
-	 * with credentials removed.
+	 * Describes a failure as {@code SimpleName: message}, following causes past wrapper exceptions (flagstore's own,
+	 * and those without a message), then adding up to {@value #MAX_EXTRA_CAUSES} causes whose message says
+	 * something the text does not already say (a pool's reason behind "Failed to obtain JDBC Connection"), with
+	 * credentials removed.
 	 */
 	static String describe(Throwable error) {
 		StringBuilder text = new StringBuilder();
 		Throwable current = error;
 		int depth = 0;
-		while (current != null && depth < 4) {
+		int extra = 0;
+		while (current != null && depth < MAX_DEPTH) {
+			String message = current.getMessage();
+			boolean wrapper = current instanceof DataStoreException || message == null;
 			if (depth > 0) {
+				if (!wrapper && text.indexOf(message) >= 0) {
+					break;
+				}
 				text.append(" <- ");
 			}
 			text.append(current instanceof DataStoreException ? "" : current.getClass().getSimpleName() + ": ");
-			text.append(current.getMessage());
-			if (current instanceof DataStoreException || current.getMessage() == null) {
-				current = (current.getCause() != current) ? current.getCause() : null;
-				depth++;
-			}
-			else {
+			text.append(message);
+			if (!wrapper && ++extra > MAX_EXTRA_CAUSES) {
 				break;
 			}
+			current = (current.getCause() != current) ? current.getCause() : null;
+			depth++;
 		}
 		return sanitize(QUOTED_STATEMENT.matcher(text).replaceAll(""));
 	}

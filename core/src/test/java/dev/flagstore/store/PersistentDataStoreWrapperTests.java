@@ -185,6 +185,29 @@ class PersistentDataStoreWrapperTests {
 	}
 
 	@Test
+	void lastErrorShouldAddTheCauseWhenItSaysMore() {
+		PersistentDataStoreWrapper store = wrapper(CacheMode.NONE);
+		this.core.failWith(new IllegalStateException("Failed to obtain JDBC Connection",
+				new java.sql.SQLTransientConnectionException("pool-1 - Connection is not available, password=hunter2 in the log",
+						new java.io.IOException("Connection refused"))));
+		assertThatExceptionOfType(DataStoreException.class).isThrownBy(() -> store.get(FEATURES, "x"));
+		assertThat(store.getStatusProvider().getStatus().getLastError()).isEqualTo("get(features) failed <- "
+				+ "IllegalStateException: Failed to obtain JDBC Connection <- SQLTransientConnectionException: pool-1 - "
+				+ "Connection is not available, password=**** in the log");
+	}
+
+	@Test
+	void lastErrorShouldNotRepeatACauseItsMessageAlreadyQuotes() {
+		PersistentDataStoreWrapper store = wrapper(CacheMode.NONE);
+		this.core.failWith(new IllegalStateException("PreparedStatementCallback; FATAL: terminating connection",
+				new java.sql.SQLException("FATAL: terminating connection")));
+		assertThatExceptionOfType(DataStoreException.class).isThrownBy(() -> store.get(FEATURES, "x"));
+		assertThat(store.getStatusProvider().getStatus().getLastError())
+			.isEqualTo("get(features) failed <- IllegalStateException: PreparedStatementCallback; FATAL: terminating "
+					+ "connection");
+	}
+
+	@Test
 	void lastErrorShouldNotContainCredentials() {
 		PersistentDataStoreWrapper store = wrapper(CacheMode.NONE);
 		this.core.fail();
