@@ -24,8 +24,10 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.dao.PessimisticLockingFailureException;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.support.MetaDataAccessException;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.Assert;
 
@@ -320,7 +322,17 @@ public class JdbcPersistentDataStore implements PersistentDataStore {
 		JdbcPlatform detected = this.platform;
 		if (detected == null) {
 			// Detected lazily, so that a database that is down at start-up is an outage, not a start-up failure.
-			detected = JdbcPlatform.detect(this.jdbc.getDataSource());
+			try {
+				detected = JdbcPlatform.detect(this.jdbc.getDataSource());
+			}
+			catch (IllegalStateException ex) {
+				// No connection to ask: the outage it is, worded as every other call's, not a set-up problem.
+				if (ex.getCause() instanceof MetaDataAccessException metaDataFailure
+						&& metaDataFailure.getCause() instanceof CannotGetJdbcConnectionException connectionFailure) {
+					throw connectionFailure;
+				}
+				throw ex;
+			}
 			this.platform = detected;
 		}
 		return detected;

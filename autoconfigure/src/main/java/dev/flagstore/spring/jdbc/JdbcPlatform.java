@@ -6,7 +6,6 @@ import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
-import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.jdbc.support.JdbcUtils;
 import org.springframework.jdbc.support.MetaDataAccessException;
 
@@ -52,10 +51,6 @@ enum JdbcPlatform {
 			product = JdbcUtils.extractDatabaseMetaData(dataSource, (metaData) -> metaData.getDatabaseProductName());
 		}
 		catch (MetaDataAccessException ex) {
-			// No connection (the database is down): an outage like any other call's, not a set-up problem.
-			if (ex.getCause() instanceof CannotGetJdbcConnectionException connectionFailure) {
-				throw connectionFailure;
-			}
 			throw new IllegalStateException("Cannot detect the database of the flagstore JDBC store: " + ex.getMessage(),
 					ex);
 		}

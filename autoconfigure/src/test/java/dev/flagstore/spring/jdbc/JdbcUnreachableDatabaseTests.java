@@ -18,6 +18,7 @@ import org.springframework.jdbc.datasource.AbstractDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * A database that is down before the store's first write: the store learns the database type from that write's
@@ -47,6 +48,14 @@ class JdbcUnreachableDatabaseTests {
 		JdbcPersistentDataStore store = new JdbcPersistentDataStore(this.unreachable, "flagstore_");
 		assertThatExceptionOfType(CannotGetJdbcConnectionException.class)
 			.isThrownBy(() -> store.upsert(FEATURES, "flag", new SerializedItemDescriptor(1, false, "{\"version\":1}")));
+	}
+
+	@Test
+	void schemaInitializationAtStartUpShouldStillSayWhatItCouldNotDo() {
+		assertThatIllegalStateException()
+			.isThrownBy(() -> new JdbcSchemaInitializer(this.unreachable, "flagstore_").initialize())
+			.withMessageStartingWith("Cannot detect the database of the flagstore JDBC store")
+			.withRootCauseInstanceOf(SQLTransientConnectionException.class);
 	}
 
 	@Test
