@@ -13,9 +13,12 @@ final class ErrorDescriptions {
 	/** {@code scheme://user:secret@host} → {@code scheme://****@host}. */
 	private static final Pattern URL_USER_INFO = Pattern.compile("(?i)([a-z][a-z0-9+.\\-]*://)[^/@\\s]+@");
 
-	/** {@code password=secret}, {@code pwd: secret}, {@code token=...} → value masked. */
+	/**
+	 * {@code password=secret}, {@code pwd: secret}, {@code token=...}, quoted ({@code password='secret'},
+	 * {@code "password": "secret"}) → value masked.
+	 */
 	private static final Pattern SECRET_PARAMETER = Pattern
-		.compile("(?i)((?:password|passwd|pwd|secret|token|credentials?)\\s*[=:]\\s*)[^\\s&;,'\"]+");
+		.compile("(?i)((?:password|passwd|pwd|secret|token|credentials?)[\"']?\\s*[=:]\\s*[\"']?)[^\\s&;,'\"]+");
 
 	/**
 	 * A statement quoted in a message ({@code ...Callback; SQL [INSERT ...]; FATAL: ...}, as Spring JDBC words it):
@@ -46,6 +49,12 @@ final class ErrorDescriptions {
 		while (current != null && depth < MAX_DEPTH) {
 			String message = current.getMessage();
 			boolean wrapper = current instanceof DataStoreException || message == null;
+			if (wrapper && extra > 0) {
+				// Past the first real message, a cause without one adds nothing.
+				current = (current.getCause() != current) ? current.getCause() : null;
+				depth++;
+				continue;
+			}
 			if (depth > 0) {
 				if (!wrapper && text.indexOf(message) >= 0) {
 					break;

@@ -197,6 +197,27 @@ class PersistentDataStoreWrapperTests {
 	}
 
 	@Test
+	void lastErrorShouldSkipCausesWithoutAMessageOnceItHasOne() {
+		PersistentDataStoreWrapper store = wrapper(CacheMode.NONE);
+		this.core.failWith(new IllegalStateException("Failed to obtain JDBC Connection",
+				new RuntimeException((String) null, new java.io.IOException("Connection refused"))));
+		assertThatExceptionOfType(DataStoreException.class).isThrownBy(() -> store.get(FEATURES, "x"));
+		assertThat(store.getStatusProvider().getStatus().getLastError()).isEqualTo("get(features) failed <- "
+				+ "IllegalStateException: Failed to obtain JDBC Connection <- IOException: Connection refused");
+	}
+
+	@Test
+	void lastErrorShouldMaskQuotedSecrets() {
+		PersistentDataStoreWrapper store = wrapper(CacheMode.NONE);
+		this.core.failWith(new IllegalStateException("bad config {\"password\": \"hunter2\"}",
+				new IllegalArgumentException("password='hunter3' rejected")));
+		assertThatExceptionOfType(DataStoreException.class).isThrownBy(() -> store.get(FEATURES, "x"));
+		assertThat(store.getStatusProvider().getStatus().getLastError()).doesNotContain("hunter2")
+			.doesNotContain("hunter3")
+			.contains("****");
+	}
+
+	@Test
 	void lastErrorShouldNotRepeatACauseItsMessageAlreadyQuotes() {
 		PersistentDataStoreWrapper store = wrapper(CacheMode.NONE);
 		this.core.failWith(new IllegalStateException("PreparedStatementCallback; FATAL: terminating connection",
