@@ -21,11 +21,18 @@ final class Reality {
 	}
 
 	synchronized void down(String cause) {
-		this.changes.add(new Change(Instant.now(), false, cause));
+		add(new Change(Instant.now(), false, cause));
 	}
 
 	synchronized void up(String cause) {
-		this.changes.add(new Change(Instant.now(), true, cause));
+		add(new Change(Instant.now(), true, cause));
+	}
+
+	private void add(Change change) {
+		this.changes.add(change);
+		if (ChaosSettings.trace()) {
+			System.out.println("TRACE " + change.at() + " store " + (change.up() ? "up" : "down") + ": " + change.cause());
+		}
 	}
 
 	synchronized boolean isUp() {

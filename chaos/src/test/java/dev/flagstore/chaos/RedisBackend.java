@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import dev.flagstore.autoconfigure.FlagstoreProperties;
 import dev.flagstore.spring.redis.RedisPersistentDataStore;
 import dev.flagstore.store.DataKind;
 import dev.flagstore.store.SerializedItemDescriptor;
@@ -32,7 +33,10 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 final class RedisBackend implements ChaosBackend {
 
 	/** The starter's default {@code flagstore.redis.max-reconnect-delay}. */
-	static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(1);
+	static final Duration MAX_RECONNECT_DELAY = new FlagstoreProperties.Redis().getMaxReconnectDelay();
+
+	/** Lettuce runs reconnect delays on a timer that ticks every 100 ms, so each wait may be up to a tick longer. */
+	static final Duration LETTUCE_TIMER_TICK = Duration.ofMillis(100);
 
 	private final RedisServerProcess server;
 
@@ -64,17 +68,19 @@ final class RedisBackend implements ChaosBackend {
 
 	/**
 	 * Lettuce waits 2^(n-1) ms before its n-th reconnect attempt, so the wait under way when the server comes back is
-	 * at most the time it has been failing + 1 ms, and at most the cap.
+	 * at most the time it has been failing + 1 ms, and at most the cap; plus a tick of its timer.
 	 */
 	@Override
 	public Duration reconnectBackoff(Duration failingFor) {
-		return ChaosBackend.doublingBackoff(failingFor, Duration.ofMillis(1), MAX_RECONNECT_DELAY);
+		return ChaosBackend.doublingBackoff(failingFor, Duration.ofMillis(1), MAX_RECONNECT_DELAY)
+			.plus(LETTUCE_TIMER_TICK);
 	}
 
 	@Override
 	public String reconnectBackoffNote() {
 		return "Lettuce's reconnect back-off: its wait under way when the server comes back, at most the time the "
-				+ "client had been failing + 1 ms, capped at 1 s (the starter's default max-reconnect-delay)";
+				+ "client had been failing + 1 ms, capped at " + MAX_RECONNECT_DELAY.toMillis() + " ms (the starter's default "
+				+ "max-reconnect-delay), + 100 ms (its timer's tick)";
 	}
 
 	@Override

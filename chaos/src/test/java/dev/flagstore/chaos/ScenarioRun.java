@@ -526,6 +526,13 @@ final class ScenarioRun {
 	 * secret at once (not stored, so the harness itself does not grow the heap).
 	 */
 	private void onThrown(Throwable error) {
+		if (ChaosSettings.trace()) {
+			StringBuilder chain = new StringBuilder();
+			for (Throwable cause = error; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+				chain.append(" <- ").append(cause);
+			}
+			System.out.println("TRACE " + Instant.now() + " " + Thread.currentThread().getName() + " threw" + chain);
+		}
 		if (this.thrownCount.incrementAndGet() <= 5) {
 			this.firstThrown.add(error);
 		}
