@@ -43,16 +43,13 @@ final class ErrorDescriptions {
 	 */
 	static String describe(Throwable error) {
 		StringBuilder text = new StringBuilder();
-		Throwable current = error;
-		int depth = 0;
 		int extra = 0;
-		while (current != null && depth < MAX_DEPTH) {
+		Throwable current = error;
+		for (int depth = 0; current != null && depth < MAX_DEPTH; depth++, current = causeOf(current)) {
 			String message = current.getMessage();
 			boolean wrapper = current instanceof DataStoreException || message == null;
 			if (wrapper && extra > 0) {
 				// Past the first real message, a cause without one adds nothing.
-				current = (current.getCause() != current) ? current.getCause() : null;
-				depth++;
 				continue;
 			}
 			if (depth > 0) {
@@ -66,10 +63,12 @@ final class ErrorDescriptions {
 			if (!wrapper && ++extra > MAX_EXTRA_CAUSES) {
 				break;
 			}
-			current = (current.getCause() != current) ? current.getCause() : null;
-			depth++;
 		}
 		return sanitize(QUOTED_STATEMENT.matcher(text).replaceAll(""));
+	}
+
+	private static @Nullable Throwable causeOf(Throwable error) {
+		return (error.getCause() != error) ? error.getCause() : null;
 	}
 
 	static String sanitize(@Nullable String text) {
