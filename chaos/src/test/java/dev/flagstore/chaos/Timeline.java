@@ -118,7 +118,7 @@ final class Timeline {
 			if (fact.up()) {
 				Instant failingSince = min(said.getSince(), outageStart(reality, fact));
 				failingFor = Duration.between(failingSince, fact.at());
-				backoff = failingFor.isNegative() ? Duration.ZERO : reconnectBackoff.apply(failingFor);
+				backoff = reconnectBackoff.apply(failingFor);
 			}
 			Duration bound = (fact.up() ? recoveryBound : detectionBound).plus(backoff);
 			if (fact.up() && stale > recoveryBound.toMillis() && stale <= bound.toMillis()) {
@@ -178,21 +178,21 @@ final class Timeline {
 		}
 	}
 
-	/** When the outage that {@code up} ends began. */
+	/** When the outage that {@code up} ends began: the first change to down since the last change to up. */
 	private static Instant outageStart(List<Reality.Change> reality, Reality.Change up) {
-		Instant start = up.at();
+		@Nullable Instant start = null;
 		for (Reality.Change change : reality) {
 			if (!change.at().isBefore(up.at())) {
 				break;
 			}
-			if (!change.up() && start.equals(up.at())) {
+			if (change.up()) {
+				start = null;
+			}
+			else if (start == null) {
 				start = change.at();
 			}
-			else if (change.up()) {
-				start = up.at();
-			}
 		}
-		return start;
+		return (start != null) ? start : up.at();
 	}
 
 	private static Reality.@Nullable Change realityAt(List<Reality.Change> reality, Instant at) {
