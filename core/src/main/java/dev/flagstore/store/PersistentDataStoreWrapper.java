@@ -3,23 +3,23 @@ package dev.flagstore.store;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.CacheLoader;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
-import com.github.benmanes.caffeine.cache.LoadingCache;
+import com.github.benmanes.caffeine.cache.Scheduler;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.flagstore.status.DataStoreStatusProvider;
+import dev.flagstore.store.StoreCalls.Lane;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,54 +28,50 @@ import org.slf4j.LoggerFactory;
  * A {@link DataStore} over a user's {@link PersistentDataStore}: it caches items (Caffeine), turns store failures
  * into status changes, polls an unavailable store until it answers, and tells listeners.
  *
- * <p>Every store call runs with the operation timeout as deadline, so a hung store becomes an outage rather than a
- * hung application. Reads are answered from the cache where it can; a read the cache cannot answer throws
- * {@link DataStoreException} while the store fails (never "absent"). Writes that fail throw, even when the
- * {@link CacheMode#FOREVER} cache keeps them to write back on recovery. See {@code docs/status.md} for the full
- * state machine. Thread-safe; build it with {@link #builder(PersistentDataStore)} and {@link #close()} it when done.
+ * <p>Every store call runs with the operation timeout as deadline, and at most {@code maxConcurrentCalls} run at
+ * once, so a hung store becomes an outage rather than hung application threads: no caller waits longer than the
+ * timeout (plus a few milliseconds), whatever the store does. Reads are answered from the cache where it can; a read
+ * the cache cannot answer throws {@link DataStoreException} while the store fails (never "absent"). Writes that fail
+ * throw, even when the {@link CacheMode#FOREVER} cache keeps them to write back on recovery. A caller's own
+ * interrupt ends its wait with a {@link DataStoreException} (its interrupt flag set again) and changes no status. See
+ * {@code docs/status.md} for the full state machine. Thread-safe; build it with
+ * {@link #builder(PersistentDataStore)} and {@link #close()} it when done.
+ *
+ * <p>This class is a façade: store calls ({@link StoreCalls}), the status ({@link StatusMachine}), the cache (one
+ * {@link DataCache} per mode), writes ({@link DataSetWriter}) and recovery (one {@link RecoveryPolicy} per
+ * behaviour) each live in their own class.
  */
 public final class PersistentDataStoreWrapper implements DataStore {
 
 	private static final Logger logger = LoggerFactory.getLogger(PersistentDataStoreWrapper.class);
 
+	/** How long {@link #close()} waits, in all, for the threads it stops. */
+	private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
+
 	private final PersistentDataStore core;
 
 	private final CacheMode cacheMode;
 
-	private final long cacheTtlNanos;
+	private final StatusMachine status;
+
+	private final StoreAccess store;
+
+	private final DataCache cache;
+
+	private final DataSetWriter writer;
+
+	private final InitializedState initialized;
+
+	private final RecoveryPolicy recovery;
 
 	private final long heartbeatNanos;
 
-	private final StoreCallExecutor calls;
-
-	private final StatusMonitor status;
-
-	private final @Nullable LoadingCache<ItemKey, Optional<ItemDescriptor>> itemCache;
-
-	private final @Nullable LoadingCache<DataKind, KeyedItems<ItemDescriptor>> allCache;
-
 	private final Ticker ticker;
 
-	/**
-	 * Upserts share it; {@code init} and the write-back on recovery take it exclusively, so a write-back's
-	 * snapshot of the cache can never overwrite an upsert that reached the store after the snapshot was taken.
-	 */
-	private final ReentrantReadWriteLock writeLock = new ReentrantReadWriteLock();
+	/** The threads this wrapper made (none of those injected through the builder): stopped by {@link #close()}. */
+	private final List<ExecutorService> ownedExecutors = new ArrayList<>();
 
-	/** Once the store said it is initialized, it stays so without asking again. */
-	private volatile boolean initializedSeen;
-
-	/** Until when a "not initialized" answer is cached (System.nanoTime). */
-	private volatile long notInitializedUntilNanos = System.nanoTime();
-
-	/** Whether this instance's {@code init} reached the store: a later "not initialized" means the data was lost. */
-	private volatile boolean initializedByThisInstance;
-
-	/** FOREVER mode: whether {@code init} ran here, so the cache holds a complete data set to write back. */
-	private volatile boolean cacheHoldsFullDataSet;
-
-	/** System.nanoTime of the last successful store call: the heartbeat probes only when the store was idle. */
-	private volatile long lastSuccessNanos = System.nanoTime();
+	private final @Nullable CoarseTicker coarseTicker;
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -83,97 +79,56 @@ public final class PersistentDataStoreWrapper implements DataStore {
 		this.core = builder.core;
 		this.cacheMode = (builder.cacheMode == CacheMode.TTL && builder.cacheTtl.isZero()) ? CacheMode.NONE
 				: builder.cacheMode;
-		this.cacheTtlNanos = builder.cacheTtl.toNanos();
 		this.heartbeatNanos = builder.heartbeatInterval.toNanos();
-		this.calls = new StoreCallExecutor(builder.operationTimeout);
-		if (builder.ticker == Ticker.systemTicker()) {
-			// A TTL of seconds needs no nanosecond clock on every cache hit (System.nanoTime costs ~25 ns).
-			this.ticker = new CoarseTicker();
+		this.coarseTicker = (builder.ticker == null) ? CoarseTicker.acquire() : null;
+		this.ticker = (builder.ticker != null) ? builder.ticker : Objects.requireNonNull(this.coarseTicker);
+		Executor executor = (builder.executor != null) ? builder.executor : own(newCallPool(builder.maxConcurrentCalls));
+		Executor listenerExecutor = (builder.executor != null) ? builder.executor : own(newListenerPool());
+		Scheduler scheduler = (builder.scheduler != null) ? builder.scheduler
+				: Scheduler.forScheduledExecutorService(own(newStatusScheduler()));
+		this.status = new StatusMachine(builder.clock, this.ticker, scheduler, executor, listenerExecutor,
+				builder.pollInterval);
+		StoreCalls calls = new StoreCalls(builder.operationTimeout, builder.maxConcurrentCalls, executor, scheduler,
+				this.ticker, this.status::recordFailure);
+		this.store = new StoreAccess(this.core, calls);
+		long missNanos = (this.cacheMode == CacheMode.NONE) ? 0 : builder.cacheTtl.toNanos();
+		this.initialized = new InitializedState(this.store, this.ticker, missNanos);
+		DataSetLock lock = new DataSetLock(builder.operationTimeout.toNanos());
+		switch (this.cacheMode) {
+			case NONE -> {
+				this.cache = new NoCache(this.store);
+				this.recovery = new RefreshNeededRecovery(this.status);
+			}
+			case TTL -> {
+				this.cache = new TtlCache(this.store, this.status, builder.cacheTtl, builder.staleValuesPolicy,
+						this.ticker);
+				this.recovery = new RefreshNeededRecovery(this.status);
+			}
+			default -> {
+				ForeverCache forever = new ForeverCache(this.store, builder.cacheTtl, this.ticker);
+				this.cache = forever;
+				this.recovery = new WriteBackRecovery(forever, this.store, lock, this.status, this.initialized);
+			}
 		}
-		else {
-			this.ticker = builder.ticker;
-		}
-		this.status = new StatusMonitor(builder.clock, builder.pollInterval, builder.heartbeatInterval, this::poll,
-				this::heartbeat);
-		if (this.cacheMode == CacheMode.NONE) {
-			this.itemCache = null;
-			this.allCache = null;
-		}
-		else {
-			StaleValuesPolicy policy = (this.cacheMode == CacheMode.TTL) ? builder.staleValuesPolicy
-					: StaleValuesPolicy.EVICT;
-			this.itemCache = newCache(builder, policy, true).build(new ItemLoader());
-			this.allCache = newCache(builder, policy, false).build(new AllItemsLoader());
-		}
-		if (this.ticker instanceof CoarseTicker coarse) {
-			this.status.scheduleAtFixedRate(coarse::advance, TimeUnit.MILLISECONDS.toNanos(10));
-		}
+		this.writer = new DataSetWriter(this.store, this.cache, lock, this.status, this.initialized, this.ticker);
+		this.status.start(this::poll, this::heartbeat, this.heartbeatNanos);
 		this.core.setUpdateSink(this.status);
 	}
 
 	/**
 	 * Starts building a wrapper around {@code persistentStore}.
 	 * @param persistentStore the store to wrap; it is closed by {@link #close()}
-	 * @return a builder with the defaults (TTL 15 s, EVICT, poll 500 ms, heartbeat 10 s, timeout 2 s)
+	 * @return a builder with the defaults (TTL 15 s, EVICT, poll 500 ms, heartbeat 10 s, timeout 2 s, 16 calls)
 	 */
 	public static Builder builder(PersistentDataStore persistentStore) {
 		return new Builder(persistentStore);
-	}
-
-	private Caffeine<Object, Object> newCache(Builder builder, StaleValuesPolicy policy, boolean itemCache) {
-		Caffeine<Object, Object> caffeine = Caffeine.newBuilder().recordStats().ticker(this.ticker);
-		if (policy != StaleValuesPolicy.EVICT) {
-			// TTL with a refresh policy: items are never dropped, only reloaded; misses still go after the TTL.
-			// REFRESH reloads on the reading thread (the refreshed value is returned); REFRESH_ASYNC in the pool.
-			caffeine.expireAfter(new MissExpiry())
-				.refreshAfterWrite(builder.cacheTtl)
-				.executor((policy == StaleValuesPolicy.REFRESH) ? Runnable::run : this.calls.asyncExecutor());
-		}
-		else if (this.cacheMode == CacheMode.TTL) {
-			// Items and misses alike live for the TTL: a fixed expiry, cheaper on reads than a variable one.
-			// Maintenance runs on the caller (amortized), not as a task on the common pool.
-			caffeine.expireAfterWrite(builder.cacheTtl).executor(Runnable::run);
-		}
-		else if (itemCache) {
-			// FOREVER items stay; a miss goes after the TTL, since another instance may write the key.
-			caffeine.expireAfter(new MissExpiry());
-		}
-		// FOREVER all-items entries never expire and hold no misses: no expiry at all keeps Caffeine on its fastest
-		// read path, which get() takes for every item of an initialized data set.
-		return caffeine;
 	}
 
 	@Override
 	public void init(FullDataSet<ItemDescriptor> allData) {
 		Objects.requireNonNull(allData, "allData");
 		ensureOpen();
-		FullDataSet<SerializedItemDescriptor> serialized = serialize(allData);
-		this.writeLock.writeLock().lock();
-		try {
-			try {
-				storeCall("init", () -> {
-					this.core.init(serialized);
-					return null;
-				});
-			}
-			catch (DataStoreException ex) {
-				// FOREVER: the cache becomes the truth and is written back on recovery. Otherwise the warm cache
-				// is kept as it was, so reads keep being answered during the outage.
-				if (this.cacheMode == CacheMode.FOREVER) {
-					replaceCachedData(allData);
-					this.cacheHoldsFullDataSet = true;
-				}
-				throw ex;
-			}
-			replaceCachedData(allData);
-			this.cacheHoldsFullDataSet = (this.cacheMode == CacheMode.FOREVER);
-			this.initializedSeen = true;
-			this.initializedByThisInstance = true;
-			this.status.recordInitialized();
-		}
-		finally {
-			this.writeLock.writeLock().unlock();
-		}
+		this.writer.init(allData);
 	}
 
 	@Override
@@ -181,36 +136,14 @@ public final class PersistentDataStoreWrapper implements DataStore {
 		Objects.requireNonNull(kind, "kind");
 		Objects.requireNonNull(key, "key");
 		ensureOpen();
-		LoadingCache<ItemKey, Optional<ItemDescriptor>> cache = this.itemCache;
-		LoadingCache<DataKind, KeyedItems<ItemDescriptor>> all = this.allCache;
-		if (cache == null || all == null) {
-			return loadItem(kind, key).orElse(null);
-		}
-		if (this.cacheMode != CacheMode.FOREVER) {
-			return cache.get(new ItemKey(kind, key)).orElse(null);
-		}
-		// FOREVER: where the all-items cache holds the kind, get() and getAll() read the same snapshot, so they
-		// never disagree about an item. Keys it lacks go through the item cache (a miss is kept for the TTL: another
-		// instance may write the key), and what is found there joins the snapshot.
-		KeyedItems<ItemDescriptor> snapshot = all.asMap().get(kind);
-		ItemDescriptor item = (snapshot != null) ? snapshot.items().get(key) : null;
-		if (item != null) {
-			return item;
-		}
-		item = cache.get(new ItemKey(kind, key)).orElse(null);
-		if (item != null && snapshot != null) {
-			ItemDescriptor found = item;
-			item = all.asMap().computeIfPresent(kind, (k, old) -> withItem(old, key, found)).items().get(key);
-		}
-		return item;
+		return this.cache.get(kind, key);
 	}
 
 	@Override
 	public KeyedItems<ItemDescriptor> getAll(DataKind kind) {
 		Objects.requireNonNull(kind, "kind");
 		ensureOpen();
-		LoadingCache<DataKind, KeyedItems<ItemDescriptor>> cache = this.allCache;
-		return (cache != null) ? cache.get(kind) : loadAll(kind);
+		return this.cache.getAll(kind);
 	}
 
 	@Override
@@ -219,57 +152,13 @@ public final class PersistentDataStoreWrapper implements DataStore {
 		Objects.requireNonNull(key, "key");
 		Objects.requireNonNull(item, "item");
 		ensureOpen();
-		SerializedItemDescriptor serialized = serialize(kind, item);
-		this.writeLock.readLock().lock();
-		try {
-			boolean applied;
-			try {
-				applied = storeCall("upsert", () -> this.core.upsert(kind, key, serialized));
-			}
-			catch (DataStoreException ex) {
-				if (this.cacheMode == CacheMode.FOREVER) {
-					cacheVersioned(kind, key, item);
-				}
-				throw ex;
-			}
-			if (applied) {
-				cacheVersioned(kind, key, item);
-			}
-			else if (this.itemCache != null) {
-				// The store holds this or a newer version: let the cache take the store's item.
-				takeStoreItem(kind, key);
-			}
-			return applied;
-		}
-		finally {
-			this.writeLock.readLock().unlock();
-		}
+		return this.writer.upsert(kind, key, item);
 	}
 
 	@Override
 	public boolean isInitialized() {
 		ensureOpen();
-		if (this.initializedSeen) {
-			return true;
-		}
-		if (this.cacheMode != CacheMode.NONE && System.nanoTime() - this.notInitializedUntilNanos < 0) {
-			return false;
-		}
-		boolean initialized;
-		try {
-			initialized = storeCall("isInitialized", this.core::isInitialized);
-		}
-		catch (DataStoreException ex) {
-			// The failure is reported through the status; "initialized" cannot be claimed.
-			return false;
-		}
-		if (initialized) {
-			this.initializedSeen = true;
-		}
-		else {
-			this.notInitializedUntilNanos = System.nanoTime() + this.cacheTtlNanos;
-		}
-		return initialized;
+		return this.initialized.isInitialized();
 	}
 
 	@Override
@@ -288,12 +177,7 @@ public final class PersistentDataStoreWrapper implements DataStore {
 	 * @return the caches, never {@code null}
 	 */
 	public Map<String, Cache<?, ?>> getCaches() {
-		Map<String, Cache<?, ?>> caches = new LinkedHashMap<>();
-		if (this.itemCache != null && this.allCache != null) {
-			caches.put("items", this.itemCache);
-			caches.put("all-items", this.allCache);
-		}
-		return caches;
+		return this.cache.caches();
 	}
 
 	/**
@@ -305,8 +189,9 @@ public final class PersistentDataStoreWrapper implements DataStore {
 	}
 
 	/**
-	 * Stops polling, the heartbeat and listener delivery, and closes the persistent store exactly once. Idempotent;
-	 * store calls after it throw {@link IllegalStateException}.
+	 * Stops polling, the heartbeat and listener delivery, ends store calls in flight, waits (2 s at most in all) for
+	 * the threads it started to end, then closes the persistent store exactly once. Idempotent; store calls after
+	 * it throw {@link IllegalStateException}. Executors and schedulers given to the builder are not shut down.
 	 */
 	@Override
 	public void close() {
@@ -314,20 +199,29 @@ public final class PersistentDataStoreWrapper implements DataStore {
 			return;
 		}
 		this.status.close();
-		this.calls.shutdown();
+		for (ExecutorService executor : this.ownedExecutors) {
+			executor.shutdownNow().forEach(StoreCalls::abandon);
+		}
+		long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
+		try {
+			for (ExecutorService executor : this.ownedExecutors) {
+				if (!executor.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+					logger.warn("Some flagstore threads did not stop within 2 s of close()");
+					break;
+				}
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 		try {
 			this.core.close();
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Closing the persistent data store failed", ex);
 		}
-		try {
-			if (!this.status.awaitTermination(2, TimeUnit.SECONDS) || !this.calls.awaitTermination(2, TimeUnit.SECONDS)) {
-				logger.warn("Some flagstore threads did not stop within 2 s of close()");
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
+		if (this.coarseTicker != null) {
+			this.coarseTicker.release();
 		}
 	}
 
@@ -337,384 +231,84 @@ public final class PersistentDataStoreWrapper implements DataStore {
 		}
 	}
 
-	/**
-	 * Runs one store call with the deadline; a failure marks the store unavailable before it is rethrown.
-	 */
-	private <T> T storeCall(String operation, Callable<T> call) {
-		long started = System.nanoTime();
-		try {
-			T result = this.calls.call(operation, call);
-			this.lastSuccessNanos = System.nanoTime();
-			return result;
-		}
-		catch (DataStoreException ex) {
-			this.status.recordFailure(ex, started);
-			throw ex;
-		}
-	}
-
-	private Optional<ItemDescriptor> loadItem(DataKind kind, String key) {
-		SerializedItemDescriptor stored = storeCall("get(" + kind.getName() + ")", () -> this.core.get(kind, key));
-		return (stored != null) ? Optional.of(deserialize(kind, key, stored)) : Optional.empty();
-	}
-
-	private KeyedItems<ItemDescriptor> loadAll(DataKind kind) {
-		KeyedItems<SerializedItemDescriptor> stored = storeCall("getAll(" + kind.getName() + ")",
-				() -> this.core.getAll(kind));
-		if (stored == null) {
-			throw new MalformedItemException(kind.getName(), "*",
-					"PersistentDataStore.getAll returned null (it must return an empty KeyedItems)", null);
-		}
-		Map<String, ItemDescriptor> items = new LinkedHashMap<>();
-		stored.items().forEach((key, item) -> items.put(key, deserialize(kind, key, item)));
-		LoadingCache<ItemKey, Optional<ItemDescriptor>> itemCache = this.itemCache;
-		if (itemCache != null) {
-			// A reader who saw an item here must not see an older version of it from get(): raise the entries the
-			// item cache holds (a write that reached the store but failed on its way back left them behind).
-			items.forEach((key, item) -> itemCache.asMap().computeIfPresent(new ItemKey(kind, key),
-					(k, old) -> newer(old, item)));
-		}
-		return new KeyedItems<>(items);
-	}
-
-	private void takeStoreItem(DataKind kind, String key) {
-		try {
-			loadItem(kind, key).ifPresent(item -> cacheVersioned(kind, key, item));
-		}
-		catch (DataStoreException ex) {
-			// Already reported; the upsert itself succeeded. The cache keeps what it has: dropping the entry
-			// would let a slower, staler write-path read of this key fill the empty slot with an older version.
-		}
-	}
-
-	/** Puts an item in the caches unless they already hold the same or a newer version. */
-	private void cacheVersioned(DataKind kind, String key, ItemDescriptor item) {
-		LoadingCache<ItemKey, Optional<ItemDescriptor>> items = this.itemCache;
-		LoadingCache<DataKind, KeyedItems<ItemDescriptor>> all = this.allCache;
-		if (items == null || all == null) {
-			return;
-		}
-		ItemKey itemKey = new ItemKey(kind, key);
-		if (this.cacheMode == CacheMode.FOREVER) {
-			// The cache is the truth: it takes every write, newest version first. The all-items cache is what a
-			// write-back sends: keep it complete, and create the kind if the data set that init cached lacked it.
-			items.asMap().merge(itemKey, Optional.of(item), (old, candidate) -> newer(old, item));
-			if (this.cacheHoldsFullDataSet) {
-				all.asMap().compute(kind, (k, old) -> withItem((old != null) ? old : KeyedItems.empty(), key, item));
-			}
-			else {
-				all.asMap().computeIfPresent(kind, (k, old) -> withItem(old, key, item));
-			}
-		}
-		else {
-			// TTL. The all-items entry goes first, so that a reader who sees the new item from get() finds no older
-			// getAll() cached. Then only an entry the item cache holds is refreshed: a write path's item may be stale
-			// by the time it gets here (another writer's newer item may have come and gone from the cache
-			// meanwhile), so it must not fill an empty slot; the next read loads the key under the cache's own lock.
-			all.invalidate(kind);
-			items.asMap().computeIfPresent(itemKey, (k, old) -> newer(old, item));
-		}
-	}
-
-	private static Optional<ItemDescriptor> newer(Optional<ItemDescriptor> cached, ItemDescriptor item) {
-		return (cached.isPresent() && cached.get().version() >= item.version()) ? cached : Optional.of(item);
-	}
-
-	private static KeyedItems<ItemDescriptor> withItem(KeyedItems<ItemDescriptor> items, String key,
-			ItemDescriptor item) {
-		ItemDescriptor old = items.items().get(key);
-		if (old != null && old.version() >= item.version()) {
-			return items;
-		}
-		Map<String, ItemDescriptor> copy = new LinkedHashMap<>(items.items());
-		copy.put(key, item);
-		return new KeyedItems<>(copy);
-	}
-
-	private void replaceCachedData(FullDataSet<ItemDescriptor> allData) {
-		LoadingCache<ItemKey, Optional<ItemDescriptor>> items = this.itemCache;
-		LoadingCache<DataKind, KeyedItems<ItemDescriptor>> all = this.allCache;
-		if (items == null || all == null) {
-			return;
-		}
-		items.invalidateAll();
-		all.invalidateAll();
-		allData.data().forEach((kind, kindItems) -> {
-			kindItems.items().forEach((key, item) -> items.put(new ItemKey(kind, key), Optional.of(item)));
-			all.put(kind, kindItems);
-		});
-	}
-
-	/** Poller (status thread, while unavailable): probe, then recover or stay down. */
+	/** Poller (while unavailable): probe, then let the recovery policy report recovery or not. */
 	private void poll() {
 		// A store call started from here on that fails (on any thread) means the store failed while this recovery
-		// was under way. Calls caught in the outage that fail late do not count.
-		long pollStart = System.nanoTime();
-		if (probe() != null) {
+		// was under way; calls caught in the outage that fail late do not count.
+		long pollStart = this.ticker.read();
+		try {
+			this.store.probe();
+		}
+		catch (DataStoreException ex) {
 			return;
 		}
-		if (this.cacheMode == CacheMode.FOREVER && this.cacheHoldsFullDataSet) {
-			if (writeBack()) {
-				this.status.recordRecovery(false, pollStart);
-			}
-		}
-		else {
-			this.status.recordRecovery(true, pollStart);
-		}
+		this.recovery.storeAnswers(pollStart);
 	}
 
 	/**
-	 * Heartbeat (status thread, while available): probes an idle store, and checks that the data this instance
+	 * Heartbeat: probes a store that has been idle for a heartbeat interval, and checks that the data this instance
 	 * wrote is still there.
+	 * @return the delay until the next heartbeat: a heartbeat interval after the latest successful call, so an idle
+	 * outage is seen within one interval (plus the operation timeout)
 	 */
-	private void heartbeat() {
-		if (!this.status.isAvailable()) {
-			return;
-		}
-		if (System.nanoTime() - this.lastSuccessNanos >= this.heartbeatNanos) {
-			DataStoreException failure = probe();
-			if (failure != null) {
-				this.status.recordFailure(new DataStoreException("heartbeat probe failed", failure));
-				return;
-			}
-		}
-		if (!this.initializedByThisInstance) {
-			return;
-		}
-		boolean initialized;
-		try {
-			initialized = storeCall("isInitialized", this.core::isInitialized);
-		}
-		catch (DataStoreException ex) {
-			return;
-		}
-		if (!initialized) {
-			if (this.cacheMode == CacheMode.FOREVER && this.cacheHoldsFullDataSet) {
-				logger.warn("Persistent data store lost its data (flushed or dropped?); writing the cache back");
-				writeBack();
-			}
-			else {
-				this.status.recordDataLost();
-			}
-		}
-	}
-
-	/**
-	 * {@link PersistentDataStore#isStoreAvailable()} within the deadline.
-	 * @return {@code null} if the store answered, else why not
-	 */
-	private @Nullable DataStoreException probe() {
-		try {
-			return this.calls.call("isStoreAvailable", this.core::isStoreAvailable) ? null
-					: new DataStoreException("isStoreAvailable() answered false");
-		}
-		catch (DataStoreException ex) {
-			return ex;
-		}
-		catch (RuntimeException ex) {
-			return new DataStoreException("isStoreAvailable() could not run", ex);
-		}
-	}
-
-	/**
-	 * FOREVER mode: writes the cached data set back to the store. All or nothing: on failure the status stays (or
-	 * becomes) unavailable and the poller tries again.
-	 *
-	 * <p>If the store still holds data, each cached item goes back with a versioned upsert: an item that another
-	 * instance sharing the store wrote with a newer version meanwhile is kept (and this cache takes it), and nothing
-	 * another instance wrote is deleted. Only a store that lost its data (flushed, dropped, never initialized) is
-	 * given the cached data set as a whole with {@code init}.
-	 */
-	private boolean writeBack() {
-		LoadingCache<DataKind, KeyedItems<ItemDescriptor>> all = Objects.requireNonNull(this.allCache);
-		List<ItemKey> rejected = new ArrayList<>();
-		this.writeLock.writeLock().lock();
-		try {
-			Map<DataKind, KeyedItems<ItemDescriptor>> snapshot = new LinkedHashMap<>(all.asMap());
-			if (storeCall("isInitialized (before write-back)", this.core::isInitialized)) {
-				for (Map.Entry<DataKind, KeyedItems<ItemDescriptor>> kindItems : snapshot.entrySet()) {
-					DataKind kind = kindItems.getKey();
-					for (Map.Entry<String, ItemDescriptor> item : kindItems.getValue().items().entrySet()) {
-						SerializedItemDescriptor serialized = serialize(kind, item.getValue());
-						if (!storeCall("upsert (write-back of cached data)",
-								() -> this.core.upsert(kind, item.getKey(), serialized))) {
-							rejected.add(new ItemKey(kind, item.getKey()));
-						}
-					}
+	private long heartbeat() {
+		if (this.status.isAvailable()) {
+			StoreCalls calls = this.store.calls();
+			if (this.ticker.read() - calls.lastSuccessNanos() >= this.heartbeatNanos) {
+				try {
+					this.store.probe();
+				}
+				catch (DataStoreException ex) {
+					return this.heartbeatNanos;
 				}
 			}
-			else {
-				FullDataSet<SerializedItemDescriptor> data = serialize(new FullDataSet<>(snapshot));
-				storeCall("init (write-back of cached data)", () -> {
-					this.core.init(data);
-					return null;
-				});
+			if (this.initialized.isWrittenHere()) {
+				long checkStart = this.ticker.read();
+				try {
+					if (!this.store.isInitialized(Lane.BACKGROUND, StoreOperation.IS_INITIALIZED)) {
+						this.recovery.dataLost(checkStart);
+					}
+				}
+				catch (DataStoreException ex) {
+					return this.heartbeatNanos;
+				}
 			}
-			this.initializedSeen = true;
-			this.initializedByThisInstance = true;
 		}
-		catch (DataStoreException ex) {
-			logger.debug("Write-back of cached data failed; will retry", ex);
-			return false;
-		}
-		finally {
-			this.writeLock.writeLock().unlock();
-		}
-		// The store kept a newer version of these (another instance wrote it): the cache takes the store's item.
-		rejected.forEach(key -> takeStoreItem(key.kind(), key.key()));
-		return true;
+		long next = this.store.calls().lastSuccessNanos() + this.heartbeatNanos - this.ticker.read();
+		return (next > 0) ? next : this.heartbeatNanos;
 	}
 
-	private static FullDataSet<SerializedItemDescriptor> serialize(FullDataSet<ItemDescriptor> allData) {
-		Map<DataKind, KeyedItems<SerializedItemDescriptor>> data = new LinkedHashMap<>();
-		allData.data().forEach((kind, items) -> {
-			Map<String, SerializedItemDescriptor> serialized = new LinkedHashMap<>();
-			items.items().forEach((key, item) -> serialized.put(key, serialize(kind, item)));
-			data.put(kind, new KeyedItems<>(serialized));
-		});
-		return new FullDataSet<>(data);
-	}
-
-	private static SerializedItemDescriptor serialize(DataKind kind, ItemDescriptor item) {
-		return new SerializedItemDescriptor(item.version(), item.isDeleted(), kind.serialize(item));
+	private <E extends ExecutorService> E own(E executor) {
+		this.ownedExecutors.add(executor);
+		return executor;
 	}
 
 	/**
-	 * Decodes what the store answered. Version and deletion come from the descriptor, or from the string when the
-	 * store answers {@code version == 0 && !deleted} (a store that keeps only the string).
+	 * Store calls and the poller's and heartbeat's work: bounded by the bulkheads (application calls, background
+	 * calls) plus the poller and the heartbeat themselves, so it never needs a queue in practice and never grows
+	 * past that, whatever the store does.
 	 */
-	static ItemDescriptor deserialize(DataKind kind, String key, SerializedItemDescriptor stored) {
-		if (stored.deleted()) {
-			return ItemDescriptor.deleted(stored.version());
-		}
-		String text = stored.serializedItem();
-		if (text == null) {
-			throw new MalformedItemException(kind.getName(), key,
-					"the store returned no serialized item for a live item (version " + stored.version() + ")", null);
-		}
-		ItemDescriptor decoded;
-		try {
-			decoded = kind.deserialize(text);
-		}
-		catch (RuntimeException ex) {
-			throw new MalformedItemException(kind.getName(), key, ErrorDescriptions.sanitize(ex.getMessage()), ex);
-		}
-		if (stored.version() == 0 || stored.version() == decoded.version()) {
-			return decoded;
-		}
-		return decoded.isDeleted() ? ItemDescriptor.deleted(stored.version())
-				: new ItemDescriptor(stored.version(), decoded.item());
+	private static ThreadPoolExecutor newCallPool(int maxConcurrentCalls) {
+		int threads = maxConcurrentCalls + StoreCalls.BACKGROUND_PERMITS + 2;
+		ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+				new LinkedBlockingQueue<>(), new NamedThreadFactory("flagstore-store-call"));
+		pool.allowCoreThreadTimeOut(true);
+		return pool;
 	}
 
-	/**
-	 * Cache key of one item. A final class rather than a record: a precomputed hash and an {@code equals} that the
-	 * JIT inlines on the read path (see docs/performance.md).
-	 */
-	private static final class ItemKey {
-
-		private final DataKind kind;
-
-		private final String key;
-
-		private final int hash;
-
-		ItemKey(DataKind kind, String key) {
-			this.kind = kind;
-			this.key = key;
-			this.hash = 31 * kind.hashCode() + key.hashCode();
-		}
-
-		DataKind kind() {
-			return this.kind;
-		}
-
-		String key() {
-			return this.key;
-		}
-
-		@Override
-		public boolean equals(Object obj) {
-			return this == obj || (obj instanceof ItemKey other && this.hash == other.hash && this.key.equals(other.key)
-					&& this.kind.equals(other.kind));
-		}
-
-		@Override
-		public int hashCode() {
-			return this.hash;
-		}
-
+	/** Listener delivery: one drain task per listener with something to deliver, so a slow listener has its own. */
+	private static ThreadPoolExecutor newListenerPool() {
+		return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+				new NamedThreadFactory("flagstore-status-listener"));
 	}
 
-	/**
-	 * Items never expire; a miss lives for the TTL. For the FOREVER item cache, and for the refresh policies
-	 * (which reload items instead of dropping them).
-	 */
-	private final class MissExpiry implements Expiry<Object, Object> {
-
-		@Override
-		public long expireAfterCreate(Object key, Object value, long currentTime) {
-			boolean miss = value instanceof Optional<?> optional && optional.isEmpty();
-			return miss ? PersistentDataStoreWrapper.this.cacheTtlNanos : Long.MAX_VALUE;
-		}
-
-		@Override
-		public long expireAfterUpdate(Object key, Object value, long currentTime, long currentDuration) {
-			return expireAfterCreate(key, value, currentTime);
-		}
-
-		@Override
-		public long expireAfterRead(Object key, Object value, long currentTime, long currentDuration) {
-			return currentDuration;
-		}
-
-	}
-
-	private final class ItemLoader implements CacheLoader<ItemKey, Optional<ItemDescriptor>> {
-
-		@Override
-		public Optional<ItemDescriptor> load(ItemKey key) {
-			return loadItem(key.kind(), key.key());
-		}
-
-		@Override
-		public Optional<ItemDescriptor> reload(ItemKey key, Optional<ItemDescriptor> oldValue) {
-			return reloadOrKeep(() -> load(key), oldValue);
-		}
-
-	}
-
-	private final class AllItemsLoader implements CacheLoader<DataKind, KeyedItems<ItemDescriptor>> {
-
-		@Override
-		public KeyedItems<ItemDescriptor> load(DataKind kind) {
-			return PersistentDataStoreWrapper.this.loadAll(kind);
-		}
-
-		@Override
-		public KeyedItems<ItemDescriptor> reload(DataKind kind, KeyedItems<ItemDescriptor> oldValue) {
-			return reloadOrKeep(() -> load(kind), oldValue);
-		}
-
-	}
-
-	/**
-	 * REFRESH / REFRESH_ASYNC: a stale value is reloaded; if the store fails, the failure is reported (by
-	 * {@link #storeCall}) and the old value is kept. While the store is known to be down, the old value is kept
-	 * without a call: the poller is probing, and a reader should not wait on a dead store.
-	 */
-	private <V> V reloadOrKeep(java.util.function.Supplier<V> reload, V oldValue) {
-		if (!this.status.isAvailable()) {
-			return oldValue;
-		}
-		try {
-			return reload.get();
-		}
-		catch (MalformedItemException ex) {
-			throw ex;
-		}
-		catch (DataStoreException ex) {
-			return oldValue;
-		}
+	/** Fires timeouts, polls and heartbeats (their work runs on the call pool). */
+	private static ScheduledThreadPoolExecutor newStatusScheduler() {
+		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1,
+				new NamedThreadFactory("flagstore-status"));
+		scheduler.setRemoveOnCancelPolicy(true);
+		scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+		return scheduler;
 	}
 
 	/**
@@ -737,9 +331,15 @@ public final class PersistentDataStoreWrapper implements DataStore {
 
 		private Duration operationTimeout = Duration.ofSeconds(2);
 
+		private int maxConcurrentCalls = 16;
+
 		private Clock clock = Clock.systemUTC();
 
-		private Ticker ticker = Ticker.systemTicker();
+		private @Nullable Ticker ticker;
+
+		private @Nullable Scheduler scheduler;
+
+		private @Nullable Executor executor;
 
 		private Builder(PersistentDataStore core) {
 			this.core = Objects.requireNonNull(core, "persistentStore");
@@ -821,9 +421,54 @@ public final class PersistentDataStoreWrapper implements DataStore {
 			return this;
 		}
 
-		/** Time source of the cache's expiry, for tests that drive time. */
-		Builder ticker(Ticker ticker) {
+		/**
+		 * The bulkhead: how many store calls the application's reads and writes may have in flight at once. Past it
+		 * a call fails at once with {@link DataStoreException} without reaching the store and without changing the
+		 * status (flagstore's own probes and write-back have a separate, small allowance). It also bounds the
+		 * threads a hung store can hold.
+		 * @param maxConcurrentCalls the limit (default 16); positive
+		 * @return this builder
+		 */
+		public Builder maxConcurrentCalls(int maxConcurrentCalls) {
+			if (maxConcurrentCalls < 1) {
+				throw new IllegalArgumentException("maxConcurrentCalls must be positive: " + maxConcurrentCalls);
+			}
+			this.maxConcurrentCalls = maxConcurrentCalls;
+			return this;
+		}
+
+		/**
+		 * The time source of cache expiry, call start times and the heartbeat's idle time (nanoseconds, as
+		 * Caffeine's {@link Ticker}), for tests that drive time. By default a shared clock that ticks every 10 ms.
+		 * @param ticker the ticker
+		 * @return this builder
+		 */
+		public Builder ticker(Ticker ticker) {
 			this.ticker = Objects.requireNonNull(ticker, "ticker");
+			return this;
+		}
+
+		/**
+		 * What fires call deadlines, polls and heartbeats (as Caffeine's {@link Scheduler}). By default one
+		 * {@code flagstore-status} thread of the wrapper's own, stopped by {@link #close()}; one given here is not
+		 * shut down.
+		 * @param scheduler the scheduler
+		 * @return this builder
+		 */
+		public Builder scheduler(Scheduler scheduler) {
+			this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+			return this;
+		}
+
+		/**
+		 * What runs store calls, polls, heartbeats and listener delivery. By default the wrapper's own bounded pools
+		 * ({@code flagstore-store-call}, {@code flagstore-status-listener}), stopped by {@link #close()}; one given
+		 * here is not shut down. The deadline holds only if it runs tasks on other threads than the caller's.
+		 * @param executor the executor
+		 * @return this builder
+		 */
+		public Builder executor(Executor executor) {
+			this.executor = Objects.requireNonNull(executor, "executor");
 			return this;
 		}
 

@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 
-/** A cache clock that tests move by hand. */
+/** A clock that tests move by hand. */
 final class FakeTicker implements Ticker {
 
 	private final AtomicLong nanos = new AtomicLong();
@@ -17,6 +17,11 @@ final class FakeTicker implements Ticker {
 
 	void advance(Duration duration) {
 		this.nanos.addAndGet(duration.toNanos());
+	}
+
+	/** Moves to {@code target} unless time is already past it. */
+	void advanceTo(long target) {
+		this.nanos.accumulateAndGet(target, (now, t) -> (t - now > 0) ? t : now);
 	}
 
 }

@@ -1,10 +1,6 @@
 package dev.flagstore.store;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -28,32 +24,68 @@ class RecoveryRaceTests {
 	@Test
 	void failureWhileRecoveryIsBeingReportedShouldKeepTheStoreUnavailableAndItsWriteShouldBeWrittenBack()
 			throws Exception {
-		TestPersistentStore core = new TestPersistentStore();
-		GatedClock clock = new GatedClock();
+		GatedWriteBackStore core = new GatedWriteBackStore();
 		try (PersistentDataStoreWrapper store = PersistentDataStoreWrapper.builder(core)
 			.cacheMode(CacheMode.FOREVER)
 			.pollInterval(Duration.ofMillis(20))
 			.heartbeatInterval(Duration.ZERO)
-			.clock(clock)
 			.build()) {
 			store.init(dataSet(flag("a", 1)));
 			core.fail();
 			assertThatExceptionOfType(DataStoreException.class).isThrownBy(() -> store.upsert(FEATURES, "a", flag("a", 2)));
-			clock.arm();
+			CountDownLatch gate = new CountDownLatch(1);
+			core.gate = gate;
 			core.recover();
-			// The poller wrote version 2 back and is now reporting the recovery; the store fails again meanwhile.
-			assertThat(clock.awaitHeld()).as("the poller reached the recovery").isTrue();
+			// The poller is writing version 2 back (its probe succeeded); the store fails again meanwhile.
+			assertThat(core.held.await(10, TimeUnit.SECONDS)).as("the poller reached the write-back").isTrue();
 			core.fail();
 			assertThatExceptionOfType(DataStoreException.class).isThrownBy(() -> store.upsert(FEATURES, "a", flag("a", 3)));
-			clock.release();
-			assertThat(store.getStatusProvider().getStatus().isAvailable()).as("the store failed after the probe")
-				.isFalse();
+			gate.countDown();
+			await().during(Duration.ofMillis(100)).atMost(Duration.ofSeconds(5))
+				.untilAsserted(() -> assertThat(store.getStatusProvider().getStatus().isAvailable())
+					.as("the store failed after the probe").isFalse());
 			core.recover();
 			await().untilAsserted(() -> {
 				assertThat(store.getStatusProvider().getStatus().isAvailable()).isTrue();
 				assertThat(core.stored(FEATURES, "a").version()).isEqualTo(3);
 			});
 		}
+	}
+
+	/**
+	 * A store whose first write-back upsert (on a flagstore thread, once {@link #gate} is set) waits at the gate, and
+	 * then succeeds although the store has failed again meanwhile (its call started before the failure).
+	 */
+	static final class GatedWriteBackStore extends TestPersistentStore {
+
+		volatile @Nullable CountDownLatch gate;
+
+		final CountDownLatch held = new CountDownLatch(1);
+
+		@Override
+		public boolean upsert(DataKind kind, String key, SerializedItemDescriptor item) {
+			CountDownLatch waitFor = this.gate;
+			if (waitFor != null && Thread.currentThread().getName().startsWith("flagstore-")) {
+				this.gate = null;
+				this.held.countDown();
+				try {
+					waitFor.await(10, TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				Mode failing = this.mode;
+				this.mode = Mode.OK;
+				try {
+					return super.upsert(kind, key, item);
+				}
+				finally {
+					this.mode = failing;
+				}
+			}
+			return super.upsert(kind, key, item);
+		}
+
 	}
 
 	@Test
@@ -174,54 +206,6 @@ class RecoveryRaceTests {
 
 		@Override
 		public void setUpdateSink(@Nullable DataStoreUpdateSink sink) {
-		}
-
-	}
-
-	/** A clock that, once armed, holds the next flagstore status thread that asks it for the time. */
-	static final class GatedClock extends Clock {
-
-		private final CountDownLatch held = new CountDownLatch(1);
-
-		private final CountDownLatch released = new CountDownLatch(1);
-
-		private volatile boolean armed;
-
-		void arm() {
-			this.armed = true;
-		}
-
-		boolean awaitHeld() throws InterruptedException {
-			return this.held.await(10, TimeUnit.SECONDS);
-		}
-
-		void release() {
-			this.released.countDown();
-		}
-
-		@Override
-		public Instant instant() {
-			if (this.armed && Thread.currentThread().getName().startsWith("flagstore-status")) {
-				this.armed = false;
-				this.held.countDown();
-				try {
-					this.released.await(10, TimeUnit.SECONDS);
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-				}
-			}
-			return Instant.now();
-		}
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
 		}
 
 	}

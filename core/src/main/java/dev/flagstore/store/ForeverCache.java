@@ -1,0 +1,189 @@
+package dev.flagstore.store;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BinaryOperator;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.flagstore.store.StoreCalls.Lane;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@link CacheMode#FOREVER}: the cache is the truth. Each kind's item list (the <em>snapshot</em>) never expires and
+ * is what both {@code get} and {@code getAll} read, so they never disagree; keys a snapshot lacks go through the
+ * item cache, whose misses live for the TTL (another instance may write the key) and whose finds join the
+ * snapshot. Failed writes are kept too, for the write-back on recovery ({@link WriteBackRecovery}).
+ */
+final class ForeverCache implements DataCache {
+
+	/** Merges the items of {@code candidate} into {@code old}, each keeping its higher version. */
+	private static final BinaryOperator<KeyedItems<ItemDescriptor>> WITH_ITEMS = (old, candidate) -> {
+		Map<String, ItemDescriptor> copy = null;
+		for (Map.Entry<String, ItemDescriptor> entry : candidate.items().entrySet()) {
+			ItemDescriptor existing = old.items().get(entry.getKey());
+			if (existing == null || existing.version() < entry.getValue().version()) {
+				if (copy == null) {
+					copy = new LinkedHashMap<>(old.items());
+				}
+				copy.put(entry.getKey(), entry.getValue());
+			}
+		}
+		return (copy != null) ? new KeyedItems<>(copy) : old;
+	};
+
+	private final StoreAccess store;
+
+	private final Ticker ticker;
+
+	private final CacheGeneration generation = new CacheGeneration();
+
+	private final StampedCache<ItemKey, Optional<ItemDescriptor>> items;
+
+	private final StampedCache<DataKind, KeyedItems<ItemDescriptor>> all;
+
+	/**
+	 * Whether the snapshots hold a complete data set (an {@code init} ran here, whether or not it reached the
+	 * store): only then is there something to write back. Written under the exclusive write lock.
+	 */
+	private volatile boolean holdsFullDataSet;
+
+	/**
+	 * Whether the data set was replaced by an {@code init} that did not reach the store: the write-back must then
+	 * also remove what the store holds beyond it. Written under the exclusive write lock.
+	 */
+	private volatile boolean replacementPending;
+
+	ForeverCache(StoreAccess store, Duration missTtl, Ticker ticker) {
+		this.store = store;
+		this.ticker = ticker;
+		this.items = StampedCache.build(Caffeine.newBuilder().ticker(ticker).expireAfter(new MissExpiry(missTtl.toNanos())),
+				this.generation, ticker);
+		// No expiry at all keeps Caffeine on its fastest read path, which get() takes for every item it holds.
+		this.all = StampedCache.build(Caffeine.newBuilder(), this.generation, ticker);
+	}
+
+	@Override
+	public @Nullable ItemDescriptor get(DataKind kind, String key) {
+		Stamped<KeyedItems<ItemDescriptor>> snapshot = this.all.getIfCurrent(kind);
+		if (snapshot != null) {
+			ItemDescriptor item = snapshot.value.items().get(key);
+			if (item != null) {
+				return item;
+			}
+		}
+		long stamp = this.generation.forLoad();
+		Optional<ItemDescriptor> found = this.items.get(new ItemKey(kind, key), () -> this.store.loadItem(kind, key),
+				this.store.calls(), StoreOperation.GET, kind);
+		if (found.isPresent() && snapshot != null && stamp == this.generation.current()) {
+			// What the store had joins the snapshot, so that getAll() answers it too.
+			this.all.merge(kind, single(key, found.get()), WITH_ITEMS, true, true);
+		}
+		return found.orElse(null);
+	}
+
+	@Override
+	public KeyedItems<ItemDescriptor> getAll(DataKind kind) {
+		Stamped<KeyedItems<ItemDescriptor>> snapshot = this.all.getIfCurrent(kind);
+		if (snapshot != null) {
+			return snapshot.value;
+		}
+		return this.all.get(kind, () -> this.store.loadAll(kind, Lane.APPLICATION, StoreOperation.GET_ALL),
+				this.store.calls(), StoreOperation.GET_ALL, kind);
+	}
+
+	@Override
+	public void replace(FullDataSet<ItemDescriptor> data) {
+		replace(data, false);
+	}
+
+	/**
+	 * An {@code init} failed: the cache holds its data set all the same, and the write-back on recovery makes the
+	 * store hold exactly it (exclusive lock held).
+	 */
+	void replaceFailed(FullDataSet<ItemDescriptor> data) {
+		replace(data, true);
+	}
+
+	private void replace(FullDataSet<ItemDescriptor> data, boolean pending) {
+		long stamp = this.generation.beginReplace();
+		try {
+			this.items.clear();
+			this.all.clear();
+			long now = this.ticker.read();
+			data.data().forEach((kind, kindItems) -> {
+				this.all.putStamped(kind, new Stamped<>(kindItems, stamp, now));
+				kindItems.items().forEach((key, item) -> this.items.putStamped(new ItemKey(kind, key),
+						new Stamped<>(Optional.of(item), stamp, now)));
+			});
+			this.holdsFullDataSet = true;
+			this.replacementPending = pending;
+		}
+		finally {
+			this.generation.endReplace();
+		}
+	}
+
+	@Override
+	public void written(DataKind kind, String key, ItemDescriptor item) {
+		this.items.merge(new ItemKey(kind, key), Optional.of(item), NEWER_ITEM, false, false);
+		// The snapshot is what a write-back sends: keep it complete, and create the kind if the data set lacked it.
+		this.all.merge(kind, single(key, item), WITH_ITEMS, !this.holdsFullDataSet, true);
+	}
+
+	/** An upsert failed: the cache keeps it, to be written back on recovery. */
+	void writeFailed(DataKind kind, String key, ItemDescriptor item) {
+		written(kind, key, item);
+	}
+
+	@Override
+	public void rejected(DataKind kind, String key) {
+		long stamp = this.generation.forLoad();
+		CompletableFuture<Optional<ItemDescriptor>> load = this.store.loadItem(kind, key);
+		this.items.reload(new ItemKey(kind, key), () -> load, NEWER_ITEM);
+		load.thenAccept(found -> {
+			if (found.isPresent() && stamp == this.generation.current()) {
+				this.all.merge(kind, single(key, found.get()), WITH_ITEMS, true, true);
+			}
+		});
+	}
+
+	boolean holdsFullDataSet() {
+		return this.holdsFullDataSet;
+	}
+
+	boolean isReplacementPending() {
+		return this.replacementPending;
+	}
+
+	/** The write-back reached the store (exclusive or shared lock held, generation unchanged). */
+	void writtenBack() {
+		this.replacementPending = false;
+	}
+
+	long generation() {
+		return this.generation.current();
+	}
+
+	/** The snapshots of the current generation: what a write-back sends. */
+	Map<DataKind, KeyedItems<ItemDescriptor>> snapshot() {
+		return this.all.currentValues();
+	}
+
+	@Override
+	public Map<String, Cache<?, ?>> caches() {
+		Map<String, Cache<?, ?>> caches = new LinkedHashMap<>();
+		caches.put("items", this.items.view());
+		caches.put("all-items", this.all.view());
+		return caches;
+	}
+
+	private static KeyedItems<ItemDescriptor> single(String key, ItemDescriptor item) {
+		return new KeyedItems<>(Map.of(key, item));
+	}
+
+}

@@ -1,0 +1,307 @@
+package dev.flagstore.store;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.BinaryOperator;
+import java.util.function.Supplier;
+
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
+import com.github.benmanes.caffeine.cache.stats.ConcurrentStatsCounter;
+import com.github.benmanes.caffeine.cache.stats.StatsCounter;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One Caffeine {@link AsyncCache} of {@link Stamped generation-stamped} values, loaded through the store calls:
+ * no store I/O ever runs inside one of Caffeine's computations (a load's future goes into the cache, the call runs
+ * on the store-call executor and the reader waits for it with the deadline), and concurrent misses of one key
+ * share one load.
+ *
+ * <p>Hits are looked up without Caffeine's loading path (no clock read, no allocation) and counted in the cache's
+ * statistics by hand; misses, loads and load failures are counted by Caffeine.
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+final class StampedCache<K, V> {
+
+	private final AsyncCache<K, Stamped<V>> cache;
+
+	private final ConcurrentMap<K, CompletableFuture<Stamped<V>>> map;
+
+	private final StatsCounter stats;
+
+	private final CacheGeneration generation;
+
+	private final Ticker ticker;
+
+	private StampedCache(AsyncCache<K, Stamped<V>> cache, StatsCounter stats, CacheGeneration generation,
+			Ticker ticker) {
+		this.cache = cache;
+		this.map = cache.asMap();
+		this.stats = stats;
+		this.generation = generation;
+		this.ticker = ticker;
+	}
+
+	/**
+	 * Builds the cache from a Caffeine builder that has its expiry set (or none).
+	 * @param caffeine the builder, with expiry and ticker
+	 */
+	static <K, V> StampedCache<K, V> build(Caffeine<Object, Object> caffeine, CacheGeneration generation,
+			Ticker ticker) {
+		StatsCounter stats = new ConcurrentStatsCounter();
+		// Maintenance runs on the caller (amortized) rather than as a task on the common pool.
+		AsyncCache<K, Stamped<V>> cache = caffeine.recordStats(() -> stats).executor(Runnable::run).buildAsync();
+		return new StampedCache<>(cache, stats, generation, ticker);
+	}
+
+	/** The synchronous view, for statistics and metrics; read it, do not write to it. */
+	Cache<K, Stamped<V>> view() {
+		return this.cache.synchronous();
+	}
+
+	/**
+	 * The hot path: the value cached for {@code key} if it is loaded and of the current generation, counted as a
+	 * hit; else {@code null} (nothing counted: the caller goes on to {@link #get}).
+	 */
+	@Nullable Stamped<V> getIfCurrent(K key) {
+		CompletableFuture<Stamped<V>> future = this.map.get(key);
+		if (future == null || !future.isDone() || future.isCompletedExceptionally()) {
+			return null;
+		}
+		Stamped<V> stamped = future.join();
+		if (stamped.generation != this.generation.current()) {
+			return null;
+		}
+		this.stats.recordHits(1);
+		return stamped;
+	}
+
+	/**
+	 * The cached value, loading it if absent (or of an older generation): waits for the load, shared with other
+	 * readers of the key, within the deadline.
+	 * @param loader starts the load (a store call) and returns its future; called outside Caffeine's computations
+	 * @return the value read; a value read while an {@code init} replaced the data set is returned but not served
+	 * to later readers
+	 */
+	V get(K key, Supplier<CompletableFuture<V>> loader, StoreCalls calls, StoreOperation operation,
+			@Nullable DataKind kind) {
+		while (true) {
+			long stamp = this.generation.forLoad();
+			@SuppressWarnings({ "unchecked", "rawtypes" })
+			CompletableFuture<Stamped<V>>[] created = new CompletableFuture[1];
+			CompletableFuture<Stamped<V>> future = this.cache.get(key, (k, executor) -> {
+				created[0] = new CompletableFuture<>();
+				return created[0];
+			});
+			if (created[0] != null) {
+				startLoad(created[0], loader, stamp);
+			}
+			else if (future.isDone() && (future.isCompletedExceptionally()
+					|| this.generation.isOlder(future.join().generation))) {
+				// An earlier failure, or the old data set's answer: drop it (only if still mapped), load again.
+				this.map.remove(key, future);
+				continue;
+			}
+			Stamped<V> stamped = calls.await(future, operation, kind);
+			if (this.generation.isOlder(stamped.generation)) {
+				this.map.remove(key, future);
+			}
+			return stamped.value;
+		}
+	}
+
+	/**
+	 * Reads {@code key} from the store again and lets the cache take the answer, without waiting. The read goes
+	 * into the cache at once, merged by {@code newer} with the value it holds (its failure leaves that value), so
+	 * later readers wait for it and see the store's answer, and a mapping in flight cannot expire. A load already in
+	 * flight is left alone and its answer merged when it arrives, if the key is still cached then: a slow read
+	 * never fills a slot that emptied while it ran.
+	 */
+	void reload(K key, Supplier<CompletableFuture<V>> loader, BinaryOperator<V> newer) {
+		long stamp = this.generation.forLoad();
+		CompletableFuture<Stamped<V>> load = new CompletableFuture<>();
+		@SuppressWarnings({ "unchecked", "rawtypes" })
+		CompletableFuture<Stamped<V>>[] placed = new CompletableFuture[1];
+		this.map.compute(key, (k, existing) -> {
+			if (isReplaceable(existing)) {
+				placed[0] = load;
+			}
+			else if (existing.isDone()) {
+				Stamped<V> old = existing.join();
+				placed[0] = load.handle((loaded, error) -> (error != null) ? old : combine(old, loaded, newer));
+			}
+			else {
+				return existing;
+			}
+			return placed[0];
+		});
+		if (placed[0] != null) {
+			track(key, placed[0]);
+		}
+		else {
+			mergeWhenDone(key, load, newer);
+		}
+		startLoad(load, loader, stamp);
+	}
+
+	private void startLoad(CompletableFuture<Stamped<V>> target, Supplier<CompletableFuture<V>> loader, long stamp) {
+		CompletableFuture<V> load;
+		try {
+			load = loader.get();
+		}
+		catch (RuntimeException ex) {
+			target.completeExceptionally(ex);
+			return;
+		}
+		load.whenComplete((value, error) -> {
+			if (error != null) {
+				target.completeExceptionally(error);
+			}
+			else {
+				target.complete(new Stamped<>(value, stamp, this.ticker.read()));
+			}
+		});
+	}
+
+	/**
+	 * Puts {@code value} for {@code key} (an item the store now holds), merged by {@code newer} with the value of
+	 * the current generation the cache holds. Where a load is in flight, the value goes in at once and the load's
+	 * answer is merged when it arrives (if the key is still cached then), so neither a reader nor the writer waits,
+	 * and the cache never goes back to an older version.
+	 * @param onlyIfPresent leave the key absent if it is absent
+	 * @param partial {@code value} is a fragment of what the key maps to (one item of a kind's items): it is never
+	 * put in place of a load in flight, but merged into the load's answer when that arrives
+	 */
+	void merge(K key, V value, BinaryOperator<V> newer, boolean onlyIfPresent, boolean partial) {
+		Stamped<V> fresh = stamp(value);
+		@SuppressWarnings({ "unchecked", "rawtypes" })
+		CompletableFuture<Stamped<V>>[] inFlight = new CompletableFuture[1];
+		java.util.function.BiFunction<K, CompletableFuture<Stamped<V>>, CompletableFuture<Stamped<V>>> remap = (k,
+				existing) -> {
+			if (isReplaceable(existing)) {
+				return CompletableFuture.completedFuture(fresh);
+			}
+			if (!existing.isDone()) {
+				inFlight[0] = existing;
+				return partial ? existing : CompletableFuture.completedFuture(fresh);
+			}
+			Stamped<V> merged = combine(existing.join(), fresh, newer);
+			return (merged == existing.join()) ? existing : CompletableFuture.completedFuture(merged);
+		};
+		if (onlyIfPresent) {
+			this.map.computeIfPresent(key, remap);
+		}
+		else {
+			this.map.compute(key, remap);
+		}
+		if (inFlight[0] != null) {
+			if (partial) {
+				// After the load (or its failure), unless an init replaced the data set meanwhile.
+				long generationNow = fresh.generation;
+				inFlight[0].whenComplete((loaded, error) -> {
+					if (this.generation.current() == generationNow) {
+						merge(key, value, newer, onlyIfPresent, true);
+					}
+				});
+			}
+			else {
+				mergeWhenDone(key, inFlight[0], newer);
+			}
+		}
+	}
+
+	/** When {@code load} completes, merges its answer into what the cache holds for {@code key}, if anything. */
+	private void mergeWhenDone(K key, CompletableFuture<Stamped<V>> load, BinaryOperator<V> newer) {
+		load.thenAccept(loaded -> {
+			if (!this.generation.isOlder(loaded.generation)) {
+				this.map.computeIfPresent(key, (k, existing) -> {
+					if (!existing.isDone() || existing.isCompletedExceptionally()
+							|| this.generation.isOlder(existing.join().generation)) {
+						return existing;
+					}
+					Stamped<V> merged = combine(existing.join(), loaded, newer);
+					return (merged == existing.join()) ? existing : CompletableFuture.completedFuture(merged);
+				});
+			}
+		});
+	}
+
+	/** Whether a mapping can be overwritten as if absent: none, a failed load, or an older generation's value. */
+	private boolean isReplaceable(@Nullable CompletableFuture<Stamped<V>> existing) {
+		return existing == null || (existing.isDone() && (existing.isCompletedExceptionally()
+				|| this.generation.isOlder(existing.join().generation)));
+	}
+
+	/**
+	 * A future put through the map view while incomplete: Caffeine computes its expiry only once it is written
+	 * complete, and removes it only if it failed when Caffeine's own loading made it. Do both when it completes.
+	 */
+	private void track(K key, CompletableFuture<Stamped<V>> future) {
+		if (!future.isDone()) {
+			future.whenComplete((value, error) -> {
+				if (error != null) {
+					this.map.remove(key, future);
+				}
+				else {
+					this.map.replace(key, future, future);
+				}
+			});
+		}
+	}
+
+	/** Puts {@code value} as is, replacing what the cache holds. */
+	void put(K key, V value) {
+		this.map.put(key, CompletableFuture.completedFuture(stamp(value)));
+	}
+
+	/** Puts a value already stamped (by a replacement in progress). */
+	void putStamped(K key, Stamped<V> value) {
+		this.map.put(key, CompletableFuture.completedFuture(value));
+	}
+
+	/**
+	 * Replaces a value read in a refresh, if the cache still holds the value it refreshes.
+	 */
+	void replace(K key, CompletableFuture<Stamped<V>> old, Stamped<V> value) {
+		this.map.replace(key, old, CompletableFuture.completedFuture(value));
+	}
+
+	@Nullable CompletableFuture<Stamped<V>> future(K key) {
+		return this.map.get(key);
+	}
+
+	void invalidate(K key) {
+		this.map.remove(key);
+	}
+
+	void clear() {
+		this.map.clear();
+	}
+
+	/** The loaded values of the current generation, in no particular order. */
+	Map<K, V> currentValues() {
+		Map<K, V> values = new java.util.LinkedHashMap<>();
+		long current = this.generation.current();
+		this.map.forEach((key, future) -> {
+			if (future.isDone() && !future.isCompletedExceptionally() && future.join().generation == current) {
+				values.put(key, future.join().value);
+			}
+		});
+		return values;
+	}
+
+	Stamped<V> stamp(V value) {
+		return new Stamped<>(value, this.generation.current(), this.ticker.read());
+	}
+
+	/** {@code old} itself when it wins (so the caller can keep its mapping), else a new value. */
+	private static <V> Stamped<V> combine(Stamped<V> old, Stamped<V> incoming, BinaryOperator<V> newer) {
+		V merged = newer.apply(old.value, incoming.value);
+		return (merged == old.value) ? old : new Stamped<>(merged, incoming.generation, incoming.loadedAt);
+	}
+
+}

@@ -1,0 +1,375 @@
+package dev.flagstore.store;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import com.github.benmanes.caffeine.cache.Scheduler;
+import com.github.benmanes.caffeine.cache.Ticker;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs persistent-store calls: it owns their deadline, the bulkhead that bounds how many run at once, and the
+ * translation of a failure into a status input (with the call's start time).
+ *
+ * <p>Each call runs on the executor and fails with {@link DataStoreException} once it is past the operation
+ * timeout, whatever the store does: the timeout completes the call's future and interrupts the thread running
+ * it. Waiters wait on the future with the same deadline, so no caller waits longer than the timeout plus a
+ * scheduling slack. The failure is recorded before the future completes, so the status reads unavailable by the
+ * time a waiter sees the exception. A bulkhead (a semaphore per {@link Lane}) bounds the calls in flight: past it a
+ * call fails at once without reaching the store and without changing the status, since it says nothing about the
+ * store. A permit is held until the store call has really returned, so a store that ignores interrupts can hold at
+ * most that many threads.
+ *
+ * <p>A zero timeout runs calls on the caller's thread, without a deadline (for stores that cannot hang).
+ */
+final class StoreCalls {
+
+	/** Where a call comes from: the application's calls and flagstore's own background calls have separate bounds. */
+	enum Lane {
+
+		/** Calls made for the application (reads, writes): at most {@code maxConcurrentCalls} at once. */
+		APPLICATION,
+
+		/**
+		 * Probes, heartbeat checks and the write-back on recovery: at most {@link #BACKGROUND_PERMITS} at once, so a
+		 * full application bulkhead never stops recovery from being noticed, and a hung probe is not stacked up.
+		 */
+		BACKGROUND
+
+	}
+
+	/** Background calls in flight at once: the poller's (or heartbeat's) call, plus one left hanging by a timeout. */
+	static final int BACKGROUND_PERMITS = 2;
+
+	/** Receives every store failure (not the bulkhead's refusals, not the caller's interrupt). */
+	@FunctionalInterface
+	interface FailureRecorder {
+
+		void recordFailure(Throwable error, long callStartNanos);
+
+	}
+
+	private final long timeoutNanos;
+
+	private final int maxConcurrentCalls;
+
+	private final Semaphore applicationPermits;
+
+	private final Semaphore backgroundPermits = new Semaphore(BACKGROUND_PERMITS);
+
+	private final Executor executor;
+
+	private final Scheduler scheduler;
+
+	private final Ticker ticker;
+
+	private final FailureRecorder failures;
+
+	/** Ticker time of the latest successful call: the heartbeat probes only a store that has been idle. */
+	private volatile long lastSuccessNanos;
+
+	StoreCalls(Duration timeout, int maxConcurrentCalls, Executor executor, Scheduler scheduler, Ticker ticker,
+			FailureRecorder failures) {
+		this.timeoutNanos = timeout.toNanos();
+		this.maxConcurrentCalls = maxConcurrentCalls;
+		this.applicationPermits = new Semaphore(maxConcurrentCalls);
+		this.executor = executor;
+		this.scheduler = scheduler;
+		this.ticker = ticker;
+		this.failures = failures;
+		this.lastSuccessNanos = ticker.read();
+	}
+
+	long lastSuccessNanos() {
+		return this.lastSuccessNanos;
+	}
+
+	/**
+	 * Runs {@code call} and waits for it, within the deadline.
+	 * @throws DataStoreException if the call failed or timed out (the failure is recorded), the bulkhead is full,
+	 * or the caller's thread was interrupted (its flag is set again; nothing is recorded)
+	 * @throws IllegalStateException if the executor no longer accepts calls (closed)
+	 */
+	<T> T call(StoreOperation operation, @Nullable DataKind kind, Lane lane, Callable<T> call) {
+		return await(submit(operation, kind, lane, call, this.timeoutNanos), operation, kind);
+	}
+
+	/**
+	 * Like {@link #call}, for a caller that already spent part of its deadline (waiting for a lock): the call gets
+	 * what is left of it.
+	 * @param remainingNanos what is left of the caller's deadline; ignored with a zero timeout (no deadline)
+	 */
+	<T> T callWithin(StoreOperation operation, @Nullable DataKind kind, Lane lane, Callable<T> call,
+			long remainingNanos) {
+		return await(submit(operation, kind, lane, call, Math.min(this.timeoutNanos, remainingNanos)), operation, kind);
+	}
+
+	/** The operation timeout in nanoseconds; zero when calls run inline without a deadline. */
+	long timeoutNanos() {
+		return this.timeoutNanos;
+	}
+
+	/**
+	 * Starts {@code call} and returns its future at once: it completes with the result, or exceptionally with a
+	 * {@link DataStoreException} (failure recorded) once the call failed or its deadline passed. With a zero
+	 * timeout the call runs here and the future is already complete.
+	 */
+	<T> CompletableFuture<T> submit(StoreOperation operation, @Nullable DataKind kind, Lane lane, Callable<T> call) {
+		return submit(operation, kind, lane, call, this.timeoutNanos);
+	}
+
+	private <T> CompletableFuture<T> submit(StoreOperation operation, @Nullable DataKind kind, Lane lane,
+			Callable<T> call, long deadlineNanos) {
+		if (this.timeoutNanos > 0 && deadlineNanos <= 0) {
+			return CompletableFuture.failedFuture(new DataStoreException(describe(operation, kind)
+					+ " timed out after " + TimeUnit.NANOSECONDS.toMillis(this.timeoutNanos)
+					+ " ms waiting for a concurrent init"));
+		}
+		Semaphore permits = (lane == Lane.APPLICATION) ? this.applicationPermits : this.backgroundPermits;
+		if (!permits.tryAcquire()) {
+			return CompletableFuture.failedFuture(refused(operation, kind, lane));
+		}
+		CallTask<T> task = new CallTask<>(operation, kind, call, permits, this.ticker.read(), deadlineNanos);
+		if (this.timeoutNanos == 0) {
+			task.run();
+			return task;
+		}
+		try {
+			this.executor.execute(task);
+		}
+		catch (RejectedExecutionException ex) {
+			permits.release();
+			return CompletableFuture.failedFuture(new IllegalStateException("The data store is closed", ex));
+		}
+		task.scheduleTimeout();
+		return task;
+	}
+
+	/**
+	 * Waits for a call started by {@link #submit} (by this caller or another one that loads the same key) within
+	 * the operation timeout.
+	 */
+	<T> T await(CompletableFuture<T> future, StoreOperation operation, @Nullable DataKind kind) {
+		if (future.isDone()) {
+			return join(future);
+		}
+		try {
+			// The call's own deadline (from its start, which is no later than this wait's) completes the future
+			// first; this is only the safety net for a scheduler that does not run on time (or a fake one).
+			long deadline = (future instanceof CallTask<?> task) ? task.deadlineNanos : this.timeoutNanos;
+			return future.get(deadline + SLACK_NANOS, TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			// The caller's own interrupt says nothing about the store: no status change, and the call (which other
+			// readers may share) goes on.
+			Thread.currentThread().interrupt();
+			throw new DataStoreException(describe(operation, kind) + " was interrupted: the calling thread's own "
+					+ "interrupt (the store's status is unchanged)", ex);
+		}
+		catch (TimeoutException ex) {
+			if (future instanceof CallTask<?> task) {
+				task.timeOut();
+				return join(future);
+			}
+			// Waiting on a load derived from a call whose own timeout did not fire in time.
+			DataStoreException failure = new DataStoreException(describe(operation, kind) + " timed out after "
+					+ TimeUnit.NANOSECONDS.toMillis(this.timeoutNanos) + " ms");
+			this.failures.recordFailure(failure, this.ticker.read() - this.timeoutNanos);
+			throw failure;
+		}
+		catch (ExecutionException | CancellationException ex) {
+			return join(future);
+		}
+	}
+
+	/** How long past the deadline a waiter waits for the call's timeout to fire before firing it itself. */
+	private static final long SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+	/** The result of a completed call, or its failure rethrown as the store API's exception. */
+	private static <T> T join(CompletableFuture<T> future) {
+		try {
+			return future.join();
+		}
+		catch (CompletionException | CancellationException ex) {
+			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+			if (cause instanceof DataStoreException failure) {
+				// A fresh exception for each waiter (several may share one call), with this thread's stack.
+				throw (failure instanceof MalformedItemException malformed) ? malformed
+						: new DataStoreException(failure.getMessage(), failure.getCause());
+			}
+			if (cause instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			throw new DataStoreException("store call failed", cause);
+		}
+	}
+
+	private DataStoreException refused(StoreOperation operation, @Nullable DataKind kind, Lane lane) {
+		return (lane == Lane.APPLICATION) ? new DataStoreException(describe(operation, kind) + " refused: "
+				+ this.maxConcurrentCalls + " store calls are already in flight (flagstore.store.max-concurrent-calls)")
+				: new DataStoreException(describe(operation, kind) + " refused: an earlier background call to the "
+						+ "store has not returned yet");
+	}
+
+	static String describe(StoreOperation operation, @Nullable DataKind kind) {
+		return (kind != null && operation.namesKind()) ? operation.label() + "(" + kind.getName() + ")" : operation.label();
+	}
+
+	/**
+	 * One store call: its future, its deadline and its permit. Exactly one of "the call returned" and "the deadline
+	 * passed" decides the outcome ({@link #decided}).
+	 */
+	private final class CallTask<T> extends CompletableFuture<T> implements Runnable {
+
+		private final StoreOperation operation;
+
+		private final @Nullable DataKind kind;
+
+		private final Callable<T> call;
+
+		private final Semaphore permits;
+
+		private final long startNanos;
+
+		private final long deadlineNanos;
+
+		private final AtomicBoolean decided = new AtomicBoolean();
+
+		/** The thread running the call, while it runs; interrupted by a timeout. Guarded by {@code this}. */
+		private @Nullable Thread runner;
+
+		private volatile @Nullable Future<?> timeout;
+
+		CallTask(StoreOperation operation, @Nullable DataKind kind, Callable<T> call, Semaphore permits,
+				long startNanos, long deadlineNanos) {
+			this.deadlineNanos = deadlineNanos;
+			this.operation = operation;
+			this.kind = kind;
+			this.call = call;
+			this.permits = permits;
+			this.startNanos = startNanos;
+		}
+
+		void scheduleTimeout() {
+			this.timeout = StoreCalls.this.scheduler.schedule(Runnable::run, this::timeOut, this.deadlineNanos,
+					TimeUnit.NANOSECONDS);
+			if (isDone()) {
+				cancelTimeout();
+			}
+		}
+
+		@Override
+		public void run() {
+			try {
+				if (isDone()) {
+					return;
+				}
+				synchronized (this) {
+					this.runner = Thread.currentThread();
+				}
+				T result;
+				try {
+					result = this.call.call();
+				}
+				catch (Throwable ex) {
+					fail(ex);
+					return;
+				}
+				finally {
+					synchronized (this) {
+						this.runner = null;
+					}
+				}
+				if (this.decided.compareAndSet(false, true)) {
+					StoreCalls.this.lastSuccessNanos = StoreCalls.this.ticker.read();
+					complete(result);
+				}
+			}
+			finally {
+				this.permits.release();
+				cancelTimeout();
+			}
+		}
+
+		private void fail(Throwable ex) {
+			if (!this.decided.compareAndSet(false, true)) {
+				return;
+			}
+			if (StoreCalls.this.timeoutNanos == 0 && isCallersInterrupt(ex)) {
+				// Inline call: the caller's own interrupt broke it, not the store.
+				Thread.currentThread().interrupt();
+				completeExceptionally(new DataStoreException(describe(this.operation, this.kind) + " was interrupted: "
+						+ "the calling thread's own interrupt (the store's status is unchanged)", ex));
+				return;
+			}
+			DataStoreException failure = new DataStoreException(describe(this.operation, this.kind) + " failed", ex);
+			StoreCalls.this.failures.recordFailure(failure, this.startNanos);
+			completeExceptionally(failure);
+		}
+
+		/** The deadline passed: the call fails (recorded first), and its thread is interrupted. */
+		void timeOut() {
+			if (!this.decided.compareAndSet(false, true)) {
+				return;
+			}
+			DataStoreException failure = new DataStoreException(describe(this.operation, this.kind) + " timed out after "
+					+ TimeUnit.NANOSECONDS.toMillis(this.deadlineNanos) + " ms");
+			StoreCalls.this.failures.recordFailure(failure, this.startNanos);
+			completeExceptionally(failure);
+			synchronized (this) {
+				if (this.runner != null) {
+					this.runner.interrupt();
+				}
+			}
+		}
+
+		private void cancelTimeout() {
+			Future<?> scheduled = this.timeout;
+			if (scheduled != null) {
+				scheduled.cancel(false);
+			}
+		}
+
+		/** Shutdown: a call that never ran fails, so nobody waits for it. */
+		void abandon() {
+			if (this.decided.compareAndSet(false, true)) {
+				this.permits.release();
+				cancelTimeout();
+				completeExceptionally(new IllegalStateException("The data store is closed"));
+			}
+		}
+
+	}
+
+	/** Completes calls that an executor shut down before running them. */
+	static void abandon(Runnable task) {
+		if (task instanceof StoreCalls.CallTask<?> call) {
+			call.abandon();
+		}
+	}
+
+	private static boolean isCallersInterrupt(Throwable error) {
+		if (Thread.currentThread().isInterrupted()) {
+			return true;
+		}
+		for (Throwable cause = error; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			// Not InterruptedIOException: a socket timeout is one, and that is the store's.
+			if (cause instanceof InterruptedException || cause instanceof java.nio.channels.ClosedByInterruptException) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+}
