@@ -66,6 +66,11 @@ public class FlagstoreProperties implements Validator {
 		rejectIfNegative(errors, "store.operationTimeout", properties.getStore().getOperationTimeout(),
 				"Set flagstore.store.operation-timeout to a positive duration such as 2s (or 0 to run store calls "
 						+ "without a deadline).");
+		if (properties.getStore().getMaxConcurrentCalls() < 1) {
+			errors.rejectValue("store.maxConcurrentCalls", "flagstore.positive",
+					new Object[] { "Set flagstore.store.max-concurrent-calls to a positive number such as 16." },
+					"must be positive");
+		}
 		rejectIfNegative(errors, "cache.ttl", properties.getCache().getTtl(),
 				"Set flagstore.cache.ttl to a positive duration such as 15s (or 0 to disable the cache).");
 		rejectIfNegative(errors, "status.heartbeatInterval", properties.getStatus().getHeartbeatInterval(),
@@ -131,6 +136,13 @@ public class FlagstoreProperties implements Validator {
 		 */
 		private Duration operationTimeout = Duration.ofSeconds(2);
 
+		/**
+		 * Bulkhead: how many store calls the application's reads and writes may have in flight at once. Past it a
+		 * call fails at once with DataStoreException, without reaching the store and without changing the status.
+		 * Also bounds the threads a hung store can hold.
+		 */
+		private int maxConcurrentCalls = 16;
+
 		public StoreType getType() {
 			return this.type;
 		}
@@ -145,6 +157,14 @@ public class FlagstoreProperties implements Validator {
 
 		public void setOperationTimeout(Duration operationTimeout) {
 			this.operationTimeout = operationTimeout;
+		}
+
+		public int getMaxConcurrentCalls() {
+			return this.maxConcurrentCalls;
+		}
+
+		public void setMaxConcurrentCalls(int maxConcurrentCalls) {
+			this.maxConcurrentCalls = maxConcurrentCalls;
 		}
 
 	}

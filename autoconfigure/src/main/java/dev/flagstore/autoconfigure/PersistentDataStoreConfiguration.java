@@ -34,6 +34,7 @@ class PersistentDataStoreConfiguration {
 			.pollInterval(status.getPollInterval())
 			.heartbeatInterval(status.getHeartbeatInterval())
 			.operationTimeout(properties.getStore().getOperationTimeout())
+			.maxConcurrentCalls(properties.getStore().getMaxConcurrentCalls())
 			.build();
 	}
 

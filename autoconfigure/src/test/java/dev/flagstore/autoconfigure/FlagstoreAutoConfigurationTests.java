@@ -32,6 +32,8 @@ import dev.flagstore.store.ItemDescriptor;
 import dev.flagstore.store.PersistentDataStore;
 import dev.flagstore.store.PersistentDataStoreWrapper;
 import dev.flagstore.store.StaleValuesPolicy;
+import dev.flagstore.test.FaultInjectingPersistentDataStore;
+import dev.flagstore.test.InMemoryPersistentDataStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -284,10 +286,42 @@ class FlagstoreAutoConfigurationTests {
 			});
 	}
 
+	@Test
+	void maxConcurrentCallsShouldBoundTheStoreCallsInFlight() {
+		this.contextRunner.withUserConfiguration(FaultInjectingStoreConfiguration.class)
+			.withPropertyValues("flagstore.store.max-concurrent-calls=1", "flagstore.cache.mode=none",
+					"flagstore.store.operation-timeout=5s")
+			.run((context) -> {
+				FaultInjectingPersistentDataStore store = context.getBean(FaultInjectingPersistentDataStore.class);
+				DataStore dataStore = context.getBean(DataStore.class);
+				store.hang(FaultInjectingPersistentDataStore.Operation.GET);
+				Thread first = new Thread(() -> {
+					try {
+						dataStore.get(TestKinds.FEATURES, "first");
+					}
+					catch (RuntimeException expected) {
+					}
+				});
+				first.start();
+				try {
+					await().atMost(Duration.ofSeconds(5)).until(() -> store.getHungCallCount() == 1);
+					assertThatException().isThrownBy(() -> dataStore.get(TestKinds.FEATURES, "second"))
+						.withMessageContaining("flagstore.store.max-concurrent-calls");
+					assertThat(context.getBean(DataStoreStatusProvider.class).getStatus().isAvailable()).isTrue();
+				}
+				finally {
+					store.recover();
+					first.join(5000);
+				}
+			});
+	}
+
 	@ParameterizedTest(name = "{0}")
 	@CsvSource(delimiter = '|', textBlock = """
 			flagstore.store.operation-timeout=-1s   | flagstore.store.operation-timeout   | positive duration such as 2s
 			flagstore.cache.ttl=-5s                 | flagstore.cache.ttl                 | positive duration such as 15s
+			flagstore.store.max-concurrent-calls=0  | flagstore.store.max-concurrent-calls | positive number such as 16
+			flagstore.store.max-concurrent-calls=-3 | flagstore.store.max-concurrent-calls | positive number such as 16
 			flagstore.status.poll-interval=0        | flagstore.status.poll-interval      | positive duration such as 500ms
 			flagstore.status.poll-interval=-1ms     | flagstore.status.poll-interval      | positive duration such as 500ms
 			flagstore.status.heartbeat-interval=-1s | flagstore.status.heartbeat-interval | positive duration such as 10s
@@ -568,6 +602,16 @@ class FlagstoreAutoConfigurationTests {
 		@Bean
 		ControllablePersistentDataStore controllablePersistentDataStore() {
 			return new ControllablePersistentDataStore();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class FaultInjectingStoreConfiguration {
+
+		@Bean
+		FaultInjectingPersistentDataStore faultInjectingPersistentDataStore() {
+			return new FaultInjectingPersistentDataStore(new InMemoryPersistentDataStore());
 		}
 
 	}
