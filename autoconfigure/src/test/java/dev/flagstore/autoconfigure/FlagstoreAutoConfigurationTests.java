@@ -32,6 +32,9 @@ import dev.flagstore.store.ItemDescriptor;
 import dev.flagstore.store.PersistentDataStore;
 import dev.flagstore.store.PersistentDataStoreWrapper;
 import dev.flagstore.store.StaleValuesPolicy;
+import dev.flagstore.test.FaultInjectingPersistentDataStore;
+import dev.flagstore.test.FaultInjectingPersistentDataStore.Operation;
+import dev.flagstore.test.InMemoryPersistentDataStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -107,7 +110,7 @@ class FlagstoreAutoConfigurationTests {
 			assertThat(context.getBean(DataStoreStatusProvider.class)).isSameAs(store.getStatusProvider());
 			assertThat(context.getBean(DataStoreStatusProvider.class).isStatusMonitoringEnabled()).isTrue();
 			store.upsert(TestKinds.FEATURES, "flag", new ItemDescriptor(1, "on"));
-			assertThat(context.getBean(ControllablePersistentDataStore.class).get(TestKinds.FEATURES, "flag"))
+			assertThat(context.getBean(FaultInjectingPersistentDataStore.class).get(TestKinds.FEATURES, "flag"))
 				.isNotNull();
 		});
 	}
@@ -158,10 +161,10 @@ class FlagstoreAutoConfigurationTests {
 
 	@Test
 	void closingContextShouldCloseStoreExactlyOnce() {
-		ControllablePersistentDataStore[] store = new ControllablePersistentDataStore[1];
+		FaultInjectingPersistentDataStore[] store = new FaultInjectingPersistentDataStore[1];
 		PersistentDataStoreWrapper[] wrapper = new PersistentDataStoreWrapper[1];
 		this.contextRunner.withUserConfiguration(PersistentStoreConfiguration.class).run((context) -> {
-			store[0] = context.getBean(ControllablePersistentDataStore.class);
+			store[0] = context.getBean(FaultInjectingPersistentDataStore.class);
 			wrapper[0] = context.getBean(PersistentDataStoreWrapper.class);
 			assertThat(store[0].getCloseCount()).isZero();
 		});
@@ -240,7 +243,7 @@ class FlagstoreAutoConfigurationTests {
 		this.contextRunner.withUserConfiguration(PersistentStoreConfiguration.class, EventCollectorConfiguration.class)
 			.withPropertyValues("flagstore.status.poll-interval=20ms")
 			.run((context) -> {
-				ControllablePersistentDataStore store = context.getBean(ControllablePersistentDataStore.class);
+				FaultInjectingPersistentDataStore store = context.getBean(FaultInjectingPersistentDataStore.class);
 				DataStore dataStore = context.getBean(DataStore.class);
 				DataStoreStatusProvider provider = context.getBean(DataStoreStatusProvider.class);
 				store.fail();
@@ -258,7 +261,7 @@ class FlagstoreAutoConfigurationTests {
 		this.contextRunner.withUserConfiguration(PersistentStoreConfiguration.class)
 			.withPropertyValues("flagstore.status.heartbeat-interval=20ms")
 			.run((context) -> {
-				context.getBean(ControllablePersistentDataStore.class).fail();
+				context.getBean(FaultInjectingPersistentDataStore.class).fail();
 				DataStoreStatusProvider provider = context.getBean(DataStoreStatusProvider.class);
 				await().atMost(Duration.ofSeconds(5)).until(() -> !provider.getStatus().isAvailable());
 			});
@@ -269,9 +272,9 @@ class FlagstoreAutoConfigurationTests {
 		this.contextRunner.withUserConfiguration(PersistentStoreConfiguration.class)
 			.withPropertyValues("flagstore.store.operation-timeout=100ms")
 			.run((context) -> {
-				ControllablePersistentDataStore store = context.getBean(ControllablePersistentDataStore.class);
+				FaultInjectingPersistentDataStore store = context.getBean(FaultInjectingPersistentDataStore.class);
 				DataStore dataStore = context.getBean(DataStore.class);
-				store.hang();
+				store.hang(Operation.GET);
 				try {
 					long start = System.nanoTime();
 					assertThatException().isThrownBy(() -> dataStore.get(TestKinds.FEATURES, "flag"));
@@ -425,7 +428,7 @@ class FlagstoreAutoConfigurationTests {
 		this.contextRunner.withUserConfiguration(PersistentStoreConfiguration.class, EventCollectorConfiguration.class)
 			.withPropertyValues("flagstore.status.poll-interval=20ms")
 			.run((context) -> {
-				ControllablePersistentDataStore store = context.getBean(ControllablePersistentDataStore.class);
+				FaultInjectingPersistentDataStore store = context.getBean(FaultInjectingPersistentDataStore.class);
 				DataStore dataStore = context.getBean(DataStore.class);
 				EventCollector events = context.getBean(EventCollector.class);
 				store.fail();
@@ -453,7 +456,7 @@ class FlagstoreAutoConfigurationTests {
 		this.contextRunner.withUserConfiguration(PersistentStoreConfiguration.class, EventCollectorConfiguration.class)
 			.withPropertyValues("flagstore.status.poll-interval=20ms", "flagstore.cache.mode=forever")
 			.run((context) -> {
-				ControllablePersistentDataStore store = context.getBean(ControllablePersistentDataStore.class);
+				FaultInjectingPersistentDataStore store = context.getBean(FaultInjectingPersistentDataStore.class);
 				DataStore dataStore = context.getBean(DataStore.class);
 				EventCollector events = context.getBean(EventCollector.class);
 				dataStore.init(new FullDataSet<>(Map.of()));
@@ -566,8 +569,8 @@ class FlagstoreAutoConfigurationTests {
 	static class PersistentStoreConfiguration {
 
 		@Bean
-		ControllablePersistentDataStore controllablePersistentDataStore() {
-			return new ControllablePersistentDataStore();
+		FaultInjectingPersistentDataStore persistentDataStore() {
+			return new FaultInjectingPersistentDataStore(new InMemoryPersistentDataStore());
 		}
 
 	}
