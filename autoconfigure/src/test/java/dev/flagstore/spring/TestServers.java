@@ -58,7 +58,7 @@ public final class TestServers
 				.orElseThrow(() -> new ParameterResolutionException("Say which database the tables of "
 						+ parameterContext.getParameter() + " are on: @OnServer(DatabaseServer.POSTGRESQL)"));
 			resource = resources(classContext).get(ServerTables.class.getName() + ":" + server.value(),
-					() -> new ServerTables(server.value(), testClass));
+					() -> new ServerTables(server.value()));
 		}
 		else {
 			resource = resources(classContext).get(RedisServerKeys.class.getName(),

@@ -33,11 +33,10 @@ public final class ServerTables implements TestServerResource {
 	/**
 	 * Creates the tables, if the server answers; the tests are skipped (or failed) otherwise.
 	 * @param server the database server
-	 * @param testClass the test class, whose name starts the table prefix
 	 */
-	public ServerTables(DatabaseServer server, Class<?> testClass) {
+	public ServerTables(DatabaseServer server) {
 		this.server = server;
-		this.tablePrefix = TestDatabases.uniqueTablePrefix(testClass);
+		this.tablePrefix = TestDatabases.uniqueTablePrefix(server);
 		this.database = TestDatabases.databaseOrNull(server);
 		if (this.database == null) {
 			this.dataSource = null;

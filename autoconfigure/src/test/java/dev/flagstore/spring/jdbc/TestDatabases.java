@@ -130,14 +130,9 @@ final class TestDatabases {
 				host, port);
 	}
 
-	/**
-	 * A table prefix no other test (or user of the shared server) uses, such as {@code fs_postgresoutageit_1a2b3c4d_}
-	 * (at most 29 characters, so that the longest name, {@code <prefix>items_pk}, is short enough everywhere).
-	 */
-	static String uniqueTablePrefix(Class<?> testClass) {
-		String tag = testClass.getSimpleName().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]", "");
-		return "fs_" + tag.substring(0, Math.min(tag.length(), 16)) + "_"
-				+ UUID.randomUUID().toString().replace("-", "").substring(0, 8) + "_";
+	/** A table prefix no other test (or user of the shared server) uses, such as {@code fs_pg_1a2b3c4d_}. */
+	static String uniqueTablePrefix(DatabaseServer server) {
+		return "fs_" + server.tag + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8) + "_";
 	}
 
 	/** Deletes every row of the store's tables, so that the next test starts empty and uninitialized. */
