@@ -24,16 +24,17 @@ import org.testcontainers.DockerClientFactory;
 
 /**
  * The JUnit extension of the integration tests: a test class declares what it needs on a test server as a
- * parameter of its constructor (or of a test or lifecycle method) and gets it ready, and cleaned up after it:
- * {@link RedisServerKeys}, the class's keys on the Redis test server, or {@link ServerTables} annotated with
- * {@link OnServer @OnServer}, the class's tables on the PostgreSQL or MariaDB test server.
+ * parameter of its constructor and gets it ready, and cleaned up after it: {@link RedisServerKeys}, the class's
+ * keys on the Redis test server, or {@link ServerTables} annotated with {@link OnServer @OnServer}, the class's
+ * tables on the PostgreSQL or MariaDB test server.
  *
  * <p>The servers are found once per JVM: {@code FLAGSTORE_REDIS_URL}, {@code FLAGSTORE_POSTGRES_URL} or
  * {@code FLAGSTORE_MARIADB_URL} when set, else a Testcontainers container when a Docker engine answers, else the
- * local server. A server that does not answer skips each test of a class that asked for it, before its
- * {@code @BeforeEach} methods, with the reason (test by test, so that the reason shows in the reports), or fails it
- * when {@code CI=true}. A class's resources are made for its first test and closed after its last; what a test
- * opened through them is closed after that test's {@code @AfterEach} methods.
+ * local server. A server that does not answer skips each test of the class before its {@code @BeforeEach} methods,
+ * with the reason (test by test, so that the reason shows in the reports), or fails it when {@code CI=true}. A
+ * class's resources are made for its first test and closed after its last; what a test opened through them is
+ * closed after that test's {@code @AfterEach} methods. (A resource asked for by a test or {@code @BeforeEach}
+ * method instead works too; then the rule applies when the test first reaches the server through it.)
  */
 public final class TestServers
 		implements ParameterResolver, BeforeEachCallback, AfterEachCallback, AfterAllCallback {
