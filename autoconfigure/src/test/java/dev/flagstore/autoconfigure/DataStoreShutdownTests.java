@@ -3,6 +3,8 @@ package dev.flagstore.autoconfigure;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.flagstore.store.DataStore;
+import dev.flagstore.test.FaultInjectingPersistentDataStore;
+import dev.flagstore.test.InMemoryPersistentDataStore;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -54,8 +56,8 @@ class DataStoreShutdownTests {
 		static final AtomicReference<Boolean> storeClosedWhenConnectionStopped = new AtomicReference<>();
 
 		@Bean
-		ControllablePersistentDataStore persistentDataStore() {
-			return new ControllablePersistentDataStore();
+		FaultInjectingPersistentDataStore persistentDataStore() {
+			return new FaultInjectingPersistentDataStore(new InMemoryPersistentDataStore());
 		}
 
 		/** Stands in for Lettuce's connection factory, a SmartLifecycle at phase 0. */

@@ -33,6 +33,7 @@ import dev.flagstore.store.PersistentDataStore;
 import dev.flagstore.store.PersistentDataStoreWrapper;
 import dev.flagstore.store.StaleValuesPolicy;
 import dev.flagstore.test.FaultInjectingPersistentDataStore;
+import dev.flagstore.test.FaultInjectingPersistentDataStore.Operation;
 import dev.flagstore.test.InMemoryPersistentDataStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -109,7 +110,7 @@ class FlagstoreAutoConfigurationTests {
 			assertThat(context.getBean(DataStoreStatusProvider.class)).isSameAs(store.getStatusProvider());
 			assertThat(context.getBean(DataStoreStatusProvider.class).isStatusMonitoringEnabled()).isTrue();
 			store.upsert(TestKinds.FEATURES, "flag", new ItemDescriptor(1, "on"));
-			assertThat(context.getBean(ControllablePersistentDataStore.class).get(TestKinds.FEATURES, "flag"))
+			assertThat(context.getBean(FaultInjectingPersistentDataStore.class).get(TestKinds.FEATURES, "flag"))
 				.isNotNull();
 		});
 	}
@@ -160,10 +161,10 @@ class FlagstoreAutoConfigurationTests {
 
 	@Test
 	void closingContextShouldCloseStoreExactlyOnce() {
-		ControllablePersistentDataStore[] store = new ControllablePersistentDataStore[1];
+		FaultInjectingPersistentDataStore[] store = new FaultInjectingPersistentDataStore[1];
 		PersistentDataStoreWrapper[] wrapper = new PersistentDataStoreWrapper[1];
 		this.contextRunner.withUserConfiguration(PersistentStoreConfiguration.class).run((context) -> {
-			store[0] = context.getBean(ControllablePersistentDataStore.class);
+			store[0] = context.getBean(FaultInjectingPersistentDataStore.class);
 			wrapper[0] = context.getBean(PersistentDataStoreWrapper.class);
 			assertThat(store[0].getCloseCount()).isZero();
 		});
@@ -242,7 +243,7 @@ class FlagstoreAutoConfigurationTests {
 		this.contextRunner.withUserConfiguration(PersistentStoreConfiguration.class, EventCollectorConfiguration.class)
 			.withPropertyValues("flagstore.status.poll-interval=20ms")
 			.run((context) -> {
-				ControllablePersistentDataStore store = context.getBean(ControllablePersistentDataStore.class);
+				FaultInjectingPersistentDataStore store = context.getBean(FaultInjectingPersistentDataStore.class);
 				DataStore dataStore = context.getBean(DataStore.class);
 				DataStoreStatusProvider provider = context.getBean(DataStoreStatusProvider.class);
 				store.fail();
@@ -260,7 +261,7 @@ class FlagstoreAutoConfigurationTests {
 		this.contextRunner.withUserConfiguration(PersistentStoreConfiguration.class)
 			.withPropertyValues("flagstore.status.heartbeat-interval=20ms")
 			.run((context) -> {
-				context.getBean(ControllablePersistentDataStore.class).fail();
+				context.getBean(FaultInjectingPersistentDataStore.class).fail();
 				DataStoreStatusProvider provider = context.getBean(DataStoreStatusProvider.class);
 				await().atMost(Duration.ofSeconds(5)).until(() -> !provider.getStatus().isAvailable());
 			});
@@ -271,9 +272,9 @@ class FlagstoreAutoConfigurationTests {
 		this.contextRunner.withUserConfiguration(PersistentStoreConfiguration.class)
 			.withPropertyValues("flagstore.store.operation-timeout=100ms")
 			.run((context) -> {
-				ControllablePersistentDataStore store = context.getBean(ControllablePersistentDataStore.class);
+				FaultInjectingPersistentDataStore store = context.getBean(FaultInjectingPersistentDataStore.class);
 				DataStore dataStore = context.getBean(DataStore.class);
-				store.hang();
+				store.hang(Operation.GET);
 				try {
 					long start = System.nanoTime();
 					assertThatException().isThrownBy(() -> dataStore.get(TestKinds.FEATURES, "flag"));
@@ -288,13 +289,13 @@ class FlagstoreAutoConfigurationTests {
 
 	@Test
 	void maxConcurrentCallsShouldBoundTheStoreCallsInFlight() {
-		this.contextRunner.withUserConfiguration(FaultInjectingStoreConfiguration.class)
+		this.contextRunner.withUserConfiguration(PersistentStoreConfiguration.class)
 			.withPropertyValues("flagstore.store.max-concurrent-calls=1", "flagstore.cache.mode=none",
 					"flagstore.store.operation-timeout=5s")
 			.run((context) -> {
 				FaultInjectingPersistentDataStore store = context.getBean(FaultInjectingPersistentDataStore.class);
 				DataStore dataStore = context.getBean(DataStore.class);
-				store.hang(FaultInjectingPersistentDataStore.Operation.GET);
+				store.hang(Operation.GET);
 				Thread first = new Thread(() -> {
 					try {
 						dataStore.get(TestKinds.FEATURES, "first");
@@ -459,7 +460,7 @@ class FlagstoreAutoConfigurationTests {
 		this.contextRunner.withUserConfiguration(PersistentStoreConfiguration.class, EventCollectorConfiguration.class)
 			.withPropertyValues("flagstore.status.poll-interval=20ms")
 			.run((context) -> {
-				ControllablePersistentDataStore store = context.getBean(ControllablePersistentDataStore.class);
+				FaultInjectingPersistentDataStore store = context.getBean(FaultInjectingPersistentDataStore.class);
 				DataStore dataStore = context.getBean(DataStore.class);
 				EventCollector events = context.getBean(EventCollector.class);
 				store.fail();
@@ -487,7 +488,7 @@ class FlagstoreAutoConfigurationTests {
 		this.contextRunner.withUserConfiguration(PersistentStoreConfiguration.class, EventCollectorConfiguration.class)
 			.withPropertyValues("flagstore.status.poll-interval=20ms", "flagstore.cache.mode=forever")
 			.run((context) -> {
-				ControllablePersistentDataStore store = context.getBean(ControllablePersistentDataStore.class);
+				FaultInjectingPersistentDataStore store = context.getBean(FaultInjectingPersistentDataStore.class);
 				DataStore dataStore = context.getBean(DataStore.class);
 				EventCollector events = context.getBean(EventCollector.class);
 				dataStore.init(new FullDataSet<>(Map.of()));
@@ -600,17 +601,7 @@ class FlagstoreAutoConfigurationTests {
 	static class PersistentStoreConfiguration {
 
 		@Bean
-		ControllablePersistentDataStore controllablePersistentDataStore() {
-			return new ControllablePersistentDataStore();
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class FaultInjectingStoreConfiguration {
-
-		@Bean
-		FaultInjectingPersistentDataStore faultInjectingPersistentDataStore() {
+		FaultInjectingPersistentDataStore persistentDataStore() {
 			return new FaultInjectingPersistentDataStore(new InMemoryPersistentDataStore());
 		}
 

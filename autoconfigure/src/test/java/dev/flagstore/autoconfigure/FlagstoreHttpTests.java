@@ -8,6 +8,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import dev.flagstore.spring.DataStoreStatusChangedEvent;
 import dev.flagstore.store.DataStore;
 import dev.flagstore.store.FullDataSet;
+import dev.flagstore.test.FaultInjectingPersistentDataStore;
+import dev.flagstore.test.InMemoryPersistentDataStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -51,7 +53,7 @@ class FlagstoreHttpTests {
 	private RestTestClient rest;
 
 	@Autowired
-	private ControllablePersistentDataStore store;
+	private FaultInjectingPersistentDataStore store;
 
 	@Autowired
 	private DataStore dataStore;
@@ -146,8 +148,8 @@ class FlagstoreHttpTests {
 
 		// tag::persistent-store-bean[]
 		@Bean
-		ControllablePersistentDataStore controllablePersistentDataStore() {
-			return new ControllablePersistentDataStore();
+		FaultInjectingPersistentDataStore persistentDataStore() {
+			return new FaultInjectingPersistentDataStore(new InMemoryPersistentDataStore());
 		}
 		// end::persistent-store-bean[]
 

@@ -6,11 +6,11 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-import dev.flagstore.spring.redis.RedisServerProcess;
 import dev.flagstore.status.DataStoreStatusProvider;
 import dev.flagstore.store.DataStore;
 import dev.flagstore.store.FullDataSet;
 import dev.flagstore.store.ItemDescriptor;
+import dev.flagstore.test.RedisServerProcess;
 import io.lettuce.core.event.connection.ReconnectAttemptEvent;
 import io.lettuce.core.resource.ClientResources;
 import org.junit.jupiter.api.AfterEach;
@@ -65,7 +65,7 @@ class LettuceReconnectDelayIT {
 	@AfterEach
 	void stopServer() throws Exception {
 		if (this.server != null) {
-			this.server.destroy();
+			this.server.close();
 		}
 	}
 

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.flagstore.status.DataStoreStatus;
+import dev.flagstore.test.ManualStatusProvider;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.context.ApplicationEventPublisher;
@@ -20,7 +21,7 @@ class DataStoreStatusEventPublisherTests {
 
 	private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
-	private final TestStatusProvider provider = new TestStatusProvider(DataStoreStatus.available(T0));
+	private final ManualStatusProvider provider = new ManualStatusProvider(DataStoreStatus.available(T0));
 
 	private final List<DataStoreStatusChangedEvent> events = new ArrayList<>();
 

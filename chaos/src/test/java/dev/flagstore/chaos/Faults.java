@@ -24,7 +24,7 @@ final class Faults {
 	}
 
 	static void restartRedis(ScenarioRun.Chaos chaos) throws Exception {
-		((RedisBackend) chaos.backend()).server().restart();
+		((RedisBackend) chaos.backend()).server().start();
 		chaos.reality().up("redis-server restarted (empty)");
 	}
 

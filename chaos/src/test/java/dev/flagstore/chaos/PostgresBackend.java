@@ -1,8 +1,5 @@
 package dev.flagstore.chaos;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,6 +10,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.flagstore.spring.jdbc.JdbcPersistentDataStore;
 import dev.flagstore.spring.jdbc.JdbcSchemaInitializer;
 import dev.flagstore.store.DataKind;
+import dev.flagstore.test.ServerAssumptions;
 import dev.flagstore.test.TcpFaultProxy;
 import org.jspecify.annotations.Nullable;
 
@@ -64,13 +62,8 @@ final class PostgresBackend implements ChaosBackend {
 
 	/** Why the server cannot be reached, or {@code null}. */
 	static @Nullable String unreachableReason() {
-		try (Socket socket = new Socket()) {
-			socket.connect(new InetSocketAddress(HOST, PORT), 2000);
-			return null;
-		}
-		catch (IOException ex) {
-			return "PostgreSQL is not reachable at " + HOST + ":" + PORT + " (" + ex.getMessage() + ")";
-		}
+		String failure = ServerAssumptions.connectionFailure(HOST, PORT, Duration.ofSeconds(2));
+		return (failure != null) ? "PostgreSQL is not reachable at " + HOST + ":" + PORT + " (" + failure + ")" : null;
 	}
 
 	@Override

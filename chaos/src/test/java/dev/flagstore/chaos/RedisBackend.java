@@ -10,6 +10,7 @@ import dev.flagstore.autoconfigure.FlagstoreProperties;
 import dev.flagstore.spring.redis.RedisPersistentDataStore;
 import dev.flagstore.store.DataKind;
 import dev.flagstore.store.SerializedItemDescriptor;
+import dev.flagstore.test.RedisServerProcess;
 import dev.flagstore.test.TcpFaultProxy;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.SocketOptions;

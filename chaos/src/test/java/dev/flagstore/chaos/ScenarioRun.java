@@ -16,13 +16,13 @@ import java.util.function.Consumer;
 import dev.flagstore.spring.DataStoreStatusChangedEvent;
 import dev.flagstore.spring.health.FlagstoreHealthIndicator;
 import dev.flagstore.status.DataStoreStatus;
-import dev.flagstore.status.DataStoreStatusListener;
 import dev.flagstore.status.DataStoreStatusProvider;
 import dev.flagstore.store.CacheMode;
 import dev.flagstore.store.DataKind;
 import dev.flagstore.store.DataStore;
 import dev.flagstore.store.DataStoreException;
 import dev.flagstore.store.PersistentDataStoreWrapper;
+import dev.flagstore.test.ManualStatusProvider;
 import org.jspecify.annotations.Nullable;
 
 import static org.awaitility.Awaitility.await;
@@ -507,7 +507,7 @@ final class ScenarioRun {
 			statuses.add(stores.get(i).getStatusProvider().getStatus());
 			for (DataStoreStatus status : statuses) {
 				texts.add("status " + status + " lastError=" + status.getLastError());
-				texts.add("health " + new FlagstoreHealthIndicator(fixed(status)).health());
+				texts.add("health " + new FlagstoreHealthIndicator(new ManualStatusProvider(status)).health());
 				texts.add("event " + new DataStoreStatusChangedEvent(this, status, previous) + " "
 						+ status.getLastError());
 				previous = status;
@@ -557,30 +557,6 @@ final class ScenarioRun {
 		}
 		return texts.stream().filter((text) -> text.contains(hidden)).limit(5)
 			.map((text) -> what + " contains the secret: " + text.replace(hidden, "<SECRET>")).toList();
-	}
-
-	private static DataStoreStatusProvider fixed(DataStoreStatus status) {
-		return new DataStoreStatusProvider() {
-
-			@Override
-			public DataStoreStatus getStatus() {
-				return status;
-			}
-
-			@Override
-			public boolean isStatusMonitoringEnabled() {
-				return true;
-			}
-
-			@Override
-			public void addStatusListener(DataStoreStatusListener listener) {
-			}
-
-			@Override
-			public void removeStatusListener(DataStoreStatusListener listener) {
-			}
-
-		};
 	}
 
 	private void checkLeaks(Set<Thread> baseline, ScenarioResult result) throws Exception {

@@ -1,6 +1,7 @@
 /**
  * Test support for store authors: a contract suite every {@link dev.flagstore.store.PersistentDataStore} must pass,
- * a reference in-memory store, a fault-injecting decorator and a TCP fault proxy for outage tests.
+ * a reference in-memory store, a fault-injecting decorator, a TCP fault proxy and a throwaway {@code redis-server}
+ * for outage tests, and the skip-or-fail rule for tests whose server is missing.
  */
 @NullMarked
 package dev.flagstore.test;

@@ -2,9 +2,9 @@ package dev.flagstore.spring.health;
 
 import java.time.Instant;
 
-import dev.flagstore.spring.TestStatusProvider;
 import dev.flagstore.status.DataStoreStatus;
 import dev.flagstore.store.InMemoryDataStore;
+import dev.flagstore.test.ManualStatusProvider;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.health.contributor.Health;
@@ -21,7 +21,7 @@ class FlagstoreHealthIndicatorTests {
 
 	@Test
 	void availableStoreShouldBeUpWithDetails() {
-		TestStatusProvider provider = new TestStatusProvider(new DataStoreStatus(true, true, T0, "earlier outage"));
+		ManualStatusProvider provider = new ManualStatusProvider(new DataStoreStatus(true, true, T0, "earlier outage"));
 		Health health = new FlagstoreHealthIndicator(provider).health();
 		assertThat(health.getStatus()).isEqualTo(Status.UP);
 		assertThat(health.getDetails()).containsEntry("available", true)
@@ -33,7 +33,7 @@ class FlagstoreHealthIndicatorTests {
 
 	@Test
 	void unavailableStoreShouldBeDown() {
-		TestStatusProvider provider = new TestStatusProvider(DataStoreStatus.available(T0));
+		ManualStatusProvider provider = new ManualStatusProvider(DataStoreStatus.available(T0));
 		FlagstoreHealthIndicator indicator = new FlagstoreHealthIndicator(provider);
 		assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
 		provider.set(new DataStoreStatus(false, false, T0.plusSeconds(1), "IOException: connection refused"));
@@ -46,7 +46,7 @@ class FlagstoreHealthIndicatorTests {
 
 	@Test
 	void storeThatNeverFailedShouldHaveNoLastError() {
-		Health health = new FlagstoreHealthIndicator(new TestStatusProvider(DataStoreStatus.available(T0))).health();
+		Health health = new FlagstoreHealthIndicator(new ManualStatusProvider(DataStoreStatus.available(T0))).health();
 		assertThat(health.getDetails()).doesNotContainKey("lastError");
 	}
 
@@ -59,7 +59,7 @@ class FlagstoreHealthIndicatorTests {
 
 	@Test
 	void detailsShouldBeRemovableForUnauthorizedViewers() {
-		Health health = new FlagstoreHealthIndicator(new TestStatusProvider(DataStoreStatus.available(T0)))
+		Health health = new FlagstoreHealthIndicator(new ManualStatusProvider(DataStoreStatus.available(T0)))
 			.health(false);
 		assertThat(health.getDetails()).isEmpty();
 	}

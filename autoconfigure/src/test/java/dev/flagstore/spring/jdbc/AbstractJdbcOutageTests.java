@@ -1,71 +1,53 @@
 package dev.flagstore.spring.jdbc;
 
-import java.util.ArrayList;
-import java.util.List;
-
-import com.zaxxer.hikari.HikariDataSource;
+import dev.flagstore.spring.TestServers;
 import dev.flagstore.store.PersistentDataStore;
 import dev.flagstore.test.PersistentDataStoreOutageTests;
-import org.junit.jupiter.api.AfterEach;
-
-import org.springframework.jdbc.core.JdbcTemplate;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The {@link PersistentDataStoreOutageTests outage suite} for {@link JdbcPersistentDataStore}: wrapper, store,
  * HikariCP, the JDBC driver and a real server, with a {@link dev.flagstore.test.TcpFaultProxy} in between. The
- * store's own network and query timeouts (not driver URL settings) must turn a hang into a failure.
+ * store's own network and query timeouts (not driver URL settings) must turn a hang into a failure. One small
+ * subclass per database asks {@link TestServers} for its tables.
  */
+@ExtendWith(TestServers.class)
 abstract class AbstractJdbcOutageTests extends PersistentDataStoreOutageTests {
 
-	private final List<HikariDataSource> pools = new ArrayList<>();
+	private final ServerTables tables;
 
 	/**
-	 * The tables of this test class on the server under test.
-	 * @return the tables
+	 * @param tables the tables of the test class on the server under test
 	 */
-	protected abstract ServerTables tables();
-
-	private TestDatabases.Database database() {
-		return tables().database();
-	}
-
-	private String tablePrefix() {
-		return tables().tablePrefix();
-	}
-
-	@AfterEach
-	void closePools() {
-		this.pools.forEach(HikariDataSource::close);
-		this.pools.clear();
+	protected AbstractJdbcOutageTests(ServerTables tables) {
+		this.tables = tables;
 	}
 
 	@Override
 	protected String serverHost() {
-		return database().host();
+		return this.tables.database().host();
 	}
 
 	@Override
 	protected int serverPort() {
-		return database().port();
+		return this.tables.database().port();
 	}
 
 	@Override
 	protected PersistentDataStore createStore(String host, int port) {
-		HikariDataSource pool = database().via(host, port).pool(getClass().getSimpleName(), clientTimeout());
-		this.pools.add(pool);
-		return new JdbcPersistentDataStore(pool, tablePrefix(), clientTimeout(), clientTimeout());
+		TestDatabases.Database via = this.tables.database().via(host, port);
+		return new JdbcPersistentDataStore(this.tables.newPool(via, getClass().getSimpleName(), clientTimeout()),
+				this.tables.tablePrefix(), clientTimeout(), clientTimeout());
 	}
 
 	@Override
 	protected PersistentDataStore createDirectStore() {
-		return new JdbcPersistentDataStore(tables().dataSource(), tablePrefix());
+		return new JdbcPersistentDataStore(this.tables.dataSource(), this.tables.tablePrefix());
 	}
 
 	@Override
 	protected void clearData() {
-		JdbcTemplate jdbc = new JdbcTemplate(tables().dataSource());
-		jdbc.update("DELETE FROM " + tablePrefix() + "items");
-		jdbc.update("DELETE FROM " + tablePrefix() + "init");
+		this.tables.clear();
 	}
 
 }

@@ -1,13 +1,12 @@
 package dev.flagstore.spring.jdbc;
 
-import java.util.Objects;
+import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
 import dev.flagstore.store.DataKind;
 import dev.flagstore.store.PersistentDataStore;
 import dev.flagstore.test.PersistentDataStoreContractTests;
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -18,60 +17,44 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 abstract class AbstractJdbcPersistentDataStoreContractTests extends PersistentDataStoreContractTests {
 
+	private final Supplier<DataSource> dataSource;
+
+	private final String tablePrefix;
+
 	/**
-	 * The tables of this test class on a real server; {@code null} for an embedded database, whose test overrides
-	 * {@link #dataSource()} and {@link #tablePrefix()} instead.
-	 * @return the tables, or {@code null}
+	 * @param dataSource the data source of the database under test, with the store's tables created; asked for
+	 * each time it is used, so that a server's tables can skip (or fail) the test when the server does not answer
+	 * @param tablePrefix the table prefix of the test class
 	 */
-	protected @Nullable ServerTables tables() {
-		return null;
+	protected AbstractJdbcPersistentDataStoreContractTests(Supplier<DataSource> dataSource, String tablePrefix) {
+		this.dataSource = dataSource;
+		this.tablePrefix = tablePrefix;
 	}
 
 	/**
-	 * The data source of the database under test, with the store's tables created.
-	 * @return the data source
+	 * @param tables the tables of the test class on a real server
 	 */
-	protected DataSource dataSource() {
-		return Objects.requireNonNull(tables(), "tables").dataSource();
-	}
-
-	/**
-	 * The table prefix of this test class.
-	 * @return the prefix
-	 */
-	protected String tablePrefix() {
-		return Objects.requireNonNull(tables(), "tables").tablePrefix();
-	}
-
-	/**
-	 * Skips (or, on CI, fails) the test when the database does not answer; nothing for embedded databases.
-	 */
-	protected void requireServer() {
-		ServerTables tables = tables();
-		if (tables != null) {
-			tables.requireServer();
-		}
+	protected AbstractJdbcPersistentDataStoreContractTests(ServerTables tables) {
+		this(tables::dataSource, tables.tablePrefix());
 	}
 
 	@Override
 	protected PersistentDataStore createStore() {
-		return new JdbcPersistentDataStore(dataSource(), tablePrefix());
+		return new JdbcPersistentDataStore(this.dataSource.get(), this.tablePrefix);
 	}
 
 	@Override
 	protected void clearData() {
-		requireServer();
-		JdbcTemplate jdbc = new JdbcTemplate(dataSource());
-		jdbc.update("DELETE FROM " + tablePrefix() + "items");
-		jdbc.update("DELETE FROM " + tablePrefix() + "init");
+		TestDatabases.deleteRows(new JdbcTemplate(this.dataSource.get()), this.tablePrefix);
 	}
 
 	@Override
 	protected boolean writeRawItem(DataKind kind, String key, int version, String rawValue) {
-		JdbcTemplate jdbc = new JdbcTemplate(dataSource());
-		jdbc.update("DELETE FROM " + tablePrefix() + "items WHERE kind = ? AND item_key = ?", kind.getName(), key);
-		jdbc.update("INSERT INTO " + tablePrefix() + "items (kind, item_key, version, deleted, item) VALUES (?, ?, ?, ?, ?)",
-				kind.getName(), key, version, false, rawValue);
+		JdbcTemplate jdbc = new JdbcTemplate(this.dataSource.get());
+		jdbc.update("DELETE FROM " + this.tablePrefix + "items WHERE kind = ? AND item_key = ?", kind.getName(), key);
+		jdbc.update("INSERT INTO " + this.tablePrefix
+				+ "items (kind, item_key, version, deleted, item) VALUES (?, ?, ?, ?, ?)", kind.getName(), key,
+				version, false, rawValue);
 		return true;
 	}
 

@@ -1,7 +1,5 @@
 package dev.flagstore.spring.jdbc;
 
-import javax.sql.DataSource;
-
 import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,14 +30,8 @@ class H2JdbcPersistentDataStoreTests extends AbstractJdbcPersistentDataStoreCont
 		}
 	}
 
-	@Override
-	protected DataSource dataSource() {
-		return dataSource;
-	}
-
-	@Override
-	protected String tablePrefix() {
-		return TABLE_PREFIX;
+	H2JdbcPersistentDataStoreTests() {
+		super(() -> dataSource, TABLE_PREFIX);
 	}
 
 }

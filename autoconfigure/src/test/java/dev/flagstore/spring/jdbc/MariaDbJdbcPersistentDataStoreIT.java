@@ -1,28 +1,18 @@
 package dev.flagstore.spring.jdbc;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.flagstore.spring.TestServers;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static dev.flagstore.spring.jdbc.DatabaseServer.MARIADB;
 
 /**
- * The contract suite for {@link JdbcPersistentDataStore} on a real MARIADB server.
+ * The contract suite for {@link JdbcPersistentDataStore} on a real MariaDB server.
  */
+@ExtendWith(TestServers.class)
 class MariaDbJdbcPersistentDataStoreIT extends AbstractJdbcPersistentDataStoreContractTests {
 
-	private static final ServerTables tables = new ServerTables(TestDatabases.Server.MARIADB, "maria");
-
-	@BeforeAll
-	static void createTables() {
-		tables.create();
-	}
-
-	@AfterAll
-	static void dropTables() {
-		tables.drop();
-	}
-
-	@Override
-	protected ServerTables tables() {
-		return tables;
+	MariaDbJdbcPersistentDataStoreIT(@OnServer(MARIADB) ServerTables tables) {
+		super(tables);
 	}
 
 }

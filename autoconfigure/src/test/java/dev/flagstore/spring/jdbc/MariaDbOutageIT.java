@@ -1,28 +1,14 @@
 package dev.flagstore.spring.jdbc;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import static dev.flagstore.spring.jdbc.DatabaseServer.MARIADB;
 
 /**
- * The outage suite for {@link JdbcPersistentDataStore} on a real MARIADB server.
+ * The outage suite for {@link JdbcPersistentDataStore} on a real MariaDB server.
  */
 class MariaDbOutageIT extends AbstractJdbcOutageTests {
 
-	private static final ServerTables tables = new ServerTables(TestDatabases.Server.MARIADB, "mariao");
-
-	@BeforeAll
-	static void createTables() {
-		tables.create();
-	}
-
-	@AfterAll
-	static void dropTables() {
-		tables.drop();
-	}
-
-	@Override
-	protected ServerTables tables() {
-		return tables;
+	MariaDbOutageIT(@OnServer(MARIADB) ServerTables tables) {
+		super(tables);
 	}
 
 }

@@ -1,28 +1,18 @@
 package dev.flagstore.spring.jdbc;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.flagstore.spring.TestServers;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static dev.flagstore.spring.jdbc.DatabaseServer.POSTGRESQL;
 
 /**
- * The contract suite for {@link JdbcPersistentDataStore} on a real POSTGRESQL server.
+ * The contract suite for {@link JdbcPersistentDataStore} on a real PostgreSQL server.
  */
+@ExtendWith(TestServers.class)
 class PostgresJdbcPersistentDataStoreIT extends AbstractJdbcPersistentDataStoreContractTests {
 
-	private static final ServerTables tables = new ServerTables(TestDatabases.Server.POSTGRESQL, "pg");
-
-	@BeforeAll
-	static void createTables() {
-		tables.create();
-	}
-
-	@AfterAll
-	static void dropTables() {
-		tables.drop();
-	}
-
-	@Override
-	protected ServerTables tables() {
-		return tables;
+	PostgresJdbcPersistentDataStoreIT(@OnServer(POSTGRESQL) ServerTables tables) {
+		super(tables);
 	}
 
 }

@@ -1,28 +1,14 @@
 package dev.flagstore.spring.jdbc;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import static dev.flagstore.spring.jdbc.DatabaseServer.POSTGRESQL;
 
 /**
- * The outage suite for {@link JdbcPersistentDataStore} on a real POSTGRESQL server.
+ * The outage suite for {@link JdbcPersistentDataStore} on a real PostgreSQL server.
  */
 class PostgresOutageIT extends AbstractJdbcOutageTests {
 
-	private static final ServerTables tables = new ServerTables(TestDatabases.Server.POSTGRESQL, "pgo");
-
-	@BeforeAll
-	static void createTables() {
-		tables.create();
-	}
-
-	@AfterAll
-	static void dropTables() {
-		tables.drop();
-	}
-
-	@Override
-	protected ServerTables tables() {
-		return tables;
+	PostgresOutageIT(@OnServer(POSTGRESQL) ServerTables tables) {
+		super(tables);
 	}
 
 }

@@ -1,54 +1,85 @@
 package dev.flagstore.spring.jdbc;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.flagstore.spring.TestServerResource;
+import dev.flagstore.spring.TestServers;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The flagstore tables of one test class on one real database server: created (twice, to check the initializer
- * is idempotent) before the class's tests and dropped after them. A test class keeps one in a static field and
- * calls {@link #create()} and {@link #drop()} from its {@code @BeforeAll} and {@code @AfterAll} methods.
+ * The flagstore tables of one test class on one real database server, under a table prefix of their own: created
+ * (twice, to check that the initializer is idempotent) for the class's first test and dropped after its last. A
+ * test class asks {@link TestServers} for them (a constructor parameter annotated with {@link OnServer}); the
+ * pools its tests open with {@link #newPool} are closed after each test.
  */
-final class ServerTables {
+public final class ServerTables implements TestServerResource {
 
-	private final TestDatabases.Server server;
+	private final DatabaseServer server;
 
 	private final String tablePrefix;
 
-	private TestDatabases.@Nullable Database database;
+	private final TestDatabases.@Nullable Database database;
 
-	private @Nullable HikariDataSource dataSource;
+	private final @Nullable HikariDataSource dataSource;
 
-	ServerTables(TestDatabases.Server server, String tag) {
+	private final List<HikariDataSource> pools = new ArrayList<>();
+
+	/**
+	 * Creates the tables, if the server answers; the tests are skipped (or failed) otherwise.
+	 * @param server the database server
+	 */
+	public ServerTables(DatabaseServer server) {
 		this.server = server;
-		this.tablePrefix = TestDatabases.uniqueTablePrefix(tag);
-	}
-
-	/** Creates the tables, if the server answers; tests call {@link #requireServer()} to skip otherwise. */
-	void create() {
-		this.database = TestDatabases.databaseOrNull(this.server);
+		this.tablePrefix = TestDatabases.uniqueTablePrefix(server);
+		this.database = TestDatabases.databaseOrNull(server);
 		if (this.database == null) {
+			this.dataSource = null;
 			return;
 		}
-		this.dataSource = this.database.pool(this.server + "-" + this.tablePrefix, Duration.ofSeconds(5));
+		this.dataSource = this.database.pool(server + "-" + this.tablePrefix, Duration.ofSeconds(5));
 		new JdbcSchemaInitializer(this.dataSource, this.tablePrefix).initialize();
 		// Idempotent: a second run (another instance starting) changes nothing.
 		new JdbcSchemaInitializer(this.dataSource, this.tablePrefix).initialize();
 	}
 
-	void drop() {
+	@Override
+	public void requireServer() {
+		TestDatabases.requireServer(this.server);
+	}
+
+	/** Closes the pools the last test opened. */
+	@Override
+	public void afterEach() {
+		this.pools.forEach(HikariDataSource::close);
+		this.pools.clear();
+	}
+
+	/** Drops the tables and closes the class's pool. */
+	@Override
+	public void close() {
+		afterEach();
 		if (this.dataSource != null) {
 			TestDatabases.dropTables(new JdbcTemplate(this.dataSource), this.tablePrefix);
 			this.dataSource.close();
 		}
 	}
 
-	/** Skips (or, on CI, fails) the calling test when the server does not answer. */
-	void requireServer() {
-		TestDatabases.requireServer(this.server);
+	/** A pool of its own for one store instance, reaching the database through {@code via}; closed after the test. */
+	HikariDataSource newPool(TestDatabases.Database via, String name, Duration timeout) {
+		HikariDataSource pool = via.pool(name, timeout);
+		this.pools.add(pool);
+		return pool;
+	}
+
+	/** Deletes the rows of the tables between tests. */
+	void clear() {
+		TestDatabases.deleteRows(new JdbcTemplate(dataSource()), this.tablePrefix);
 	}
 
 	String tablePrefix() {
@@ -57,12 +88,12 @@ final class ServerTables {
 
 	TestDatabases.Database database() {
 		requireServer();
-		return java.util.Objects.requireNonNull(this.database);
+		return Objects.requireNonNull(this.database);
 	}
 
 	HikariDataSource dataSource() {
 		requireServer();
-		return java.util.Objects.requireNonNull(this.dataSource);
+		return Objects.requireNonNull(this.dataSource);
 	}
 
 }

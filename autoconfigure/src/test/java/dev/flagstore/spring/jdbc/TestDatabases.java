@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.flagstore.spring.TestServers;
+import dev.flagstore.test.ServerAssumptions;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.utility.DockerImageName;
@@ -28,42 +29,15 @@ final class TestDatabases {
 
 	private static final Pattern HOST_AND_PORT = Pattern.compile("//\\[?([^/:\\]]+)\\]?(?::(\\d+))?");
 
-	private static final Map<Server, Database> resolved = new ConcurrentHashMap<>();
+	private static final Map<DatabaseServer, Database> resolved = new ConcurrentHashMap<>();
 
-	private static final Map<Server, String> unreachable = new ConcurrentHashMap<>();
+	private static final Map<DatabaseServer, String> unreachable = new ConcurrentHashMap<>();
 
 	private TestDatabases() {
 	}
 
-	/** The servers the tests know. */
-	enum Server {
-
-		POSTGRESQL("PostgreSQL", "POSTGRES", "jdbc:postgresql://127.0.0.1:5432/test", "postgres", 5432),
-
-		MARIADB("MariaDB", "MARIADB", "jdbc:mariadb://127.0.0.1:3306/test", "root", 3306);
-
-		final String displayName;
-
-		final String variablePrefix;
-
-		final String defaultUrl;
-
-		final String defaultUser;
-
-		final int defaultPort;
-
-		Server(String displayName, String variable, String defaultUrl, String defaultUser, int defaultPort) {
-			this.displayName = displayName;
-			this.variablePrefix = "FLAGSTORE_" + variable + "_";
-			this.defaultUrl = defaultUrl;
-			this.defaultUser = defaultUser;
-			this.defaultPort = defaultPort;
-		}
-
-	}
-
 	/** JDBC coordinates of a server, with host and port for the reachability check and the fault proxy. */
-	record Database(Server server, String url, String user, String password, String host, int port) {
+	record Database(DatabaseServer server, String url, String user, String password, String host, int port) {
 
 		/** The same database reached through {@code proxyHost:proxyPort}. */
 		Database via(String proxyHost, int proxyPort) {
@@ -97,7 +71,7 @@ final class TestDatabases {
 	 * The server's coordinates if it answers, else {@code null}; then {@link #requireServer} skips (or fails) each
 	 * test with the reason. Tests are skipped one by one, not as a class, so that the reason shows in the reports.
 	 */
-	static synchronized Database databaseOrNull(Server server) {
+	static synchronized Database databaseOrNull(DatabaseServer server) {
 		Database database = resolved.get(server);
 		if (database == null) {
 			database = resolve(server);
@@ -112,12 +86,12 @@ final class TestDatabases {
 	}
 
 	/** Skips the calling test when the server does not answer, or fails it when {@code CI=true}. */
-	static void requireServer(Server server) {
+	static void requireServer(DatabaseServer server) {
 		databaseOrNull(server);
-		TestServers.skipOrFail(unreachable.get(server));
+		ServerAssumptions.assumeServer(unreachable.get(server));
 	}
 
-	private static Database resolve(Server server) {
+	private static Database resolve(DatabaseServer server) {
 		String url = System.getenv(server.variablePrefix + "URL");
 		String user = System.getenv(server.variablePrefix + "USER");
 		String password = System.getenv(server.variablePrefix + "PASSWORD");
@@ -134,9 +108,9 @@ final class TestDatabases {
 	}
 
 	@SuppressWarnings("resource") // Containers are stopped by Testcontainers' reaper when the JVM ends.
-	private static Database startContainer(Server server) {
+	private static Database startContainer(DatabaseServer server) {
 		GenericContainer<?> container;
-		if (server == Server.POSTGRESQL) {
+		if (server == DatabaseServer.POSTGRESQL) {
 			container = new GenericContainer<>(DockerImageName.parse("postgres:16-alpine")).withExposedPorts(5432)
 				.withEnv("POSTGRES_HOST_AUTH_METHOD", "trust")
 				.withEnv("POSTGRES_DB", "test")
@@ -151,14 +125,20 @@ final class TestDatabases {
 		container.start();
 		String host = container.getHost();
 		int port = container.getMappedPort(server.defaultPort);
-		String scheme = (server == Server.POSTGRESQL) ? "postgresql" : "mariadb";
+		String scheme = (server == DatabaseServer.POSTGRESQL) ? "postgresql" : "mariadb";
 		return new Database(server, "jdbc:" + scheme + "://" + host + ":" + port + "/test", server.defaultUser, "",
 				host, port);
 	}
 
-	/** A table prefix no other test (or user of the shared server) uses. */
-	static String uniqueTablePrefix(String tag) {
-		return "fs_" + tag + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8) + "_";
+	/** A table prefix no other test (or user of the shared server) uses, such as {@code fs_pg_1a2b3c4d_}. */
+	static String uniqueTablePrefix(DatabaseServer server) {
+		return "fs_" + server.tag + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8) + "_";
+	}
+
+	/** Deletes every row of the store's tables, so that the next test starts empty and uninitialized. */
+	static void deleteRows(JdbcTemplate jdbc, String tablePrefix) {
+		jdbc.update("DELETE FROM " + tablePrefix + "items");
+		jdbc.update("DELETE FROM " + tablePrefix + "init");
 	}
 
 	/** Drops the store's tables, if they exist. */

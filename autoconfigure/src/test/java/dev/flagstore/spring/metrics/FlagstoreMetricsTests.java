@@ -8,9 +8,9 @@ import java.util.concurrent.TimeUnit;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.flagstore.spring.TestStatusProvider;
 import dev.flagstore.status.DataStoreStatus;
 import dev.flagstore.store.InMemoryDataStore;
+import dev.flagstore.test.ManualStatusProvider;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -24,7 +24,7 @@ class FlagstoreMetricsTests {
 
 	private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
-	private final TestStatusProvider provider = new TestStatusProvider(DataStoreStatus.available(T0));
+	private final ManualStatusProvider provider = new ManualStatusProvider(DataStoreStatus.available(T0));
 
 	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 

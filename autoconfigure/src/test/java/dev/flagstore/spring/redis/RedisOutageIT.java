@@ -1,10 +1,9 @@
 package dev.flagstore.spring.redis;
 
+import dev.flagstore.spring.TestServers;
 import dev.flagstore.store.PersistentDataStore;
 import dev.flagstore.test.PersistentDataStoreOutageTests;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
@@ -12,51 +11,40 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * The {@link PersistentDataStoreOutageTests outage suite} for {@link RedisPersistentDataStore}: wrapper, store,
  * Lettuce and a real Redis server, with a {@link dev.flagstore.test.TcpFaultProxy} between client and server.
  */
+@ExtendWith(TestServers.class)
 class RedisOutageIT extends PersistentDataStoreOutageTests {
 
-	private static final RedisServerKeys redis = new RedisServerKeys(RedisOutageIT.class);
+	private final RedisServerKeys redis;
 
-	private static final String PREFIX = redis.prefix();
-
-	@BeforeAll
-	static void connect() {
-		redis.connect();
-	}
-
-	@AfterAll
-	static void cleanUp() {
-		redis.cleanUp();
-	}
-
-	@AfterEach
-	void destroyFactories() {
-		redis.destroyFactories();
+	RedisOutageIT(RedisServerKeys redis) {
+		this.redis = redis;
 	}
 
 	@Override
 	protected String serverHost() {
-		return redis.endpoint().host();
+		return this.redis.endpoint().host();
 	}
 
 	@Override
 	protected int serverPort() {
-		return redis.endpoint().port();
+		return this.redis.endpoint().port();
 	}
 
 	@Override
 	protected PersistentDataStore createStore(String host, int port) {
-		LettuceConnectionFactory factory = redis.newFactory(redis.endpoint().via(host, port), clientTimeout());
-		return new RedisPersistentDataStore(factory, PREFIX, clientTimeout());
+		LettuceConnectionFactory factory = this.redis.newFactory(this.redis.endpoint().via(host, port),
+				clientTimeout());
+		return new RedisPersistentDataStore(factory, this.redis.prefix(), clientTimeout());
 	}
 
 	@Override
 	protected PersistentDataStore createDirectStore() {
-		return new RedisPersistentDataStore(redis.adminFactory(), PREFIX);
+		return new RedisPersistentDataStore(this.redis.adminFactory(), this.redis.prefix());
 	}
 
 	@Override
 	protected void clearData() {
-		redis.clear();
+		this.redis.clear();
 	}
 
 }

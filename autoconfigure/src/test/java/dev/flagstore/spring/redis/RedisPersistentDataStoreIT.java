@@ -1,18 +1,17 @@
 package dev.flagstore.spring.redis;
 
 import java.time.Duration;
-
 import java.util.Map;
 
+import dev.flagstore.spring.TestServers;
 import dev.flagstore.store.DataKind;
 import dev.flagstore.store.PersistentDataStore;
 import dev.flagstore.test.PersistentDataStoreContractTests;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,43 +19,35 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The {@link PersistentDataStoreContractTests contract suite} on a real Redis server. Each store instance gets a
  * connection factory of its own, as separate application instances would.
  */
+@ExtendWith(TestServers.class)
 class RedisPersistentDataStoreIT extends PersistentDataStoreContractTests {
 
-	private static final RedisServerKeys redis = new RedisServerKeys(RedisPersistentDataStoreIT.class);
+	private final RedisServerKeys redis;
 
-	private static final String PREFIX = redis.prefix();
+	private final String prefix;
 
-	@BeforeAll
-	static void connect() {
-		redis.connect();
-	}
-
-	@AfterAll
-	static void cleanUp() {
-		redis.cleanUp();
-	}
-
-	@AfterEach
-	void destroyFactories() {
-		redis.destroyFactories();
+	RedisPersistentDataStoreIT(RedisServerKeys redis) {
+		this.redis = redis;
+		this.prefix = redis.prefix();
 	}
 
 	@Override
 	protected PersistentDataStore createStore() {
-		LettuceConnectionFactory factory = redis.newFactory(redis.endpoint(), Duration.ofSeconds(5));
-		return new RedisPersistentDataStore(factory, PREFIX);
+		LettuceConnectionFactory factory = this.redis.newFactory(this.redis.endpoint(), Duration.ofSeconds(5));
+		return new RedisPersistentDataStore(factory, this.prefix);
 	}
 
 	@Override
 	protected void clearData() {
-		redis.clear();
+		this.redis.clear();
 	}
 
 	@Override
 	protected boolean writeRawItem(DataKind kind, String key, int version, String rawValue) {
-		RedisPersistentDataStore layout = new RedisPersistentDataStore(redis.adminFactory(), PREFIX);
-		redis.admin().opsForHash().put(layout.itemsKey(kind.getName()), key, rawValue);
-		redis.admin().opsForHash().put(layout.versionsKey(kind.getName()), key, Integer.toString(version));
+		RedisPersistentDataStore layout = new RedisPersistentDataStore(this.redis.adminFactory(), this.prefix);
+		StringRedisTemplate admin = this.redis.admin();
+		admin.opsForHash().put(layout.itemsKey(kind.getName()), key, rawValue);
+		admin.opsForHash().put(layout.versionsKey(kind.getName()), key, Integer.toString(version));
 		return true;
 	}
 
@@ -64,18 +55,20 @@ class RedisPersistentDataStoreIT extends PersistentDataStoreContractTests {
 	void keyLayoutIsAsDocumented() {
 		PersistentDataStore store = newStore();
 		store.init(dataSet(Map.of(FEATURES, Map.of("a", item("a", 3)))));
-		assertThat(redis.admin().keys(PREFIX + ":*")).containsExactlyInAnyOrder(PREFIX + ":features",
-				PREFIX + ":$versions:features", PREFIX + ":$kinds", PREFIX + ":$inited");
-		assertThat(redis.admin().opsForHash().get(PREFIX + ":features", "a")).isEqualTo(item("a", 3).serializedItem());
-		assertThat(redis.admin().opsForHash().get(PREFIX + ":$versions:features", "a")).isEqualTo("3");
-		assertThat(redis.admin().opsForSet().members(PREFIX + ":$kinds")).containsExactly("features");
+		StringRedisTemplate admin = this.redis.admin();
+		String prefix = this.prefix;
+		assertThat(admin.keys(prefix + ":*")).containsExactlyInAnyOrder(prefix + ":features",
+				prefix + ":$versions:features", prefix + ":$kinds", prefix + ":$inited");
+		assertThat(admin.opsForHash().get(prefix + ":features", "a")).isEqualTo(item("a", 3).serializedItem());
+		assertThat(admin.opsForHash().get(prefix + ":$versions:features", "a")).isEqualTo("3");
+		assertThat(admin.opsForSet().members(prefix + ":$kinds")).containsExactly("features");
 	}
 
 	@Test
 	void itemWrittenWithoutVersionEntryIsOrderedByItsJsonVersion() {
 		PersistentDataStore store = newStore();
 		// As another tool (or an older layout) would write it: the item hash only.
-		redis.admin().opsForHash().put(PREFIX + ":features", "a", item("a", 5).serializedItem());
+		this.redis.admin().opsForHash().put(this.prefix + ":features", "a", item("a", 5).serializedItem());
 		assertThat(store.upsert(FEATURES, "a", item("a", 4))).isFalse();
 		assertThat(store.upsert(FEATURES, "a", item("a", 5))).isFalse();
 		assertThat(store.upsert(FEATURES, "a", item("a", 6))).isTrue();
@@ -84,7 +77,7 @@ class RedisPersistentDataStoreIT extends PersistentDataStoreContractTests {
 	@Test
 	void malformedItemWithoutVersionEntryCanBeReplaced() {
 		PersistentDataStore store = newStore();
-		redis.admin().opsForHash().put(PREFIX + ":features", "bad", "{oops");
+		this.redis.admin().opsForHash().put(this.prefix + ":features", "bad", "{oops");
 		assertThat(store.get(FEATURES, "bad")).isNotNull();
 		assertThat(store.upsert(FEATURES, "bad", item("bad", 1))).isTrue();
 		assertThat(resolve(FEATURES, store.get(FEATURES, "bad"))).isEqualTo(resolve(FEATURES, item("bad", 1)));

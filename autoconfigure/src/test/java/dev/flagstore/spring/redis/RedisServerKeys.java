@@ -3,45 +3,62 @@ package dev.flagstore.spring.redis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
+import dev.flagstore.spring.TestServerResource;
+import dev.flagstore.spring.TestServers;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
- * The keys of one test class on the Redis test server, with a direct (admin) connection and the connection
- * factories its tests open: the class keeps one in a static field, calls {@link #connect()} and {@link #cleanUp()}
- * from {@code @BeforeAll} and {@code @AfterAll}, and {@link #destroyFactories()} from {@code @AfterEach}.
+ * The keys of one test class on the Redis test server, under a prefix of its own, with a direct (admin)
+ * connection and the connection factories its tests open. A test class asks {@link TestServers} for it (a
+ * constructor parameter); the factories are destroyed after each test, the keys deleted after the last.
  */
-final class RedisServerKeys {
+public final class RedisServerKeys implements TestServerResource {
 
 	private final String prefix;
 
-	private TestRedis.@Nullable Endpoint endpoint;
+	private final TestRedis.@Nullable Endpoint endpoint;
 
-	private @Nullable LettuceConnectionFactory adminFactory;
+	private final @Nullable LettuceConnectionFactory adminFactory;
 
-	private @Nullable StringRedisTemplate admin;
+	private final @Nullable StringRedisTemplate admin;
 
 	private final List<LettuceConnectionFactory> factories = new ArrayList<>();
 
-	RedisServerKeys(Class<?> testClass) {
+	/**
+	 * Connects to the test server, if it answers; the tests are skipped (or failed) otherwise.
+	 * @param testClass the test class, whose name starts the key prefix
+	 */
+	public RedisServerKeys(Class<?> testClass) {
 		this.prefix = TestRedis.uniquePrefix(testClass);
+		this.endpoint = TestRedis.endpointOrNull();
+		this.adminFactory = (this.endpoint != null) ? TestRedis.connectionFactory(this.endpoint, Duration.ofSeconds(5))
+				: null;
+		this.admin = (this.adminFactory != null) ? new StringRedisTemplate(this.adminFactory) : null;
 	}
 
-	/** Connects, if the server answers; tests call {@link TestRedis#requireServer()} to skip otherwise. */
-	void connect() {
-		this.endpoint = TestRedis.endpointOrNull();
-		if (this.endpoint == null) {
-			return;
+	@Override
+	public void requireServer() {
+		TestRedis.requireServer();
+	}
+
+	/** Destroys the connection factories the last test opened. */
+	@Override
+	public void afterEach() {
+		synchronized (this.factories) {
+			this.factories.forEach(LettuceConnectionFactory::destroy);
+			this.factories.clear();
 		}
-		this.adminFactory = TestRedis.connectionFactory(this.endpoint, Duration.ofSeconds(5));
-		this.admin = new StringRedisTemplate(this.adminFactory);
 	}
 
 	/** Deletes the class's keys and closes the admin connection. */
-	void cleanUp() {
+	@Override
+	public void close() {
+		afterEach();
 		if (this.admin != null && this.adminFactory != null) {
 			TestRedis.deleteKeys(this.admin, this.prefix);
 			this.adminFactory.destroy();
@@ -57,16 +74,8 @@ final class RedisServerKeys {
 		return factory;
 	}
 
-	void destroyFactories() {
-		synchronized (this.factories) {
-			this.factories.forEach(LettuceConnectionFactory::destroy);
-			this.factories.clear();
-		}
-	}
-
 	/** Deletes the class's keys between tests. */
 	void clear() {
-		TestRedis.requireServer();
 		TestRedis.deleteKeys(admin(), this.prefix);
 	}
 
@@ -75,18 +84,18 @@ final class RedisServerKeys {
 	}
 
 	TestRedis.Endpoint endpoint() {
-		TestRedis.requireServer();
-		return java.util.Objects.requireNonNull(this.endpoint);
+		requireServer();
+		return Objects.requireNonNull(this.endpoint);
 	}
 
 	LettuceConnectionFactory adminFactory() {
-		TestRedis.requireServer();
-		return java.util.Objects.requireNonNull(this.adminFactory);
+		requireServer();
+		return Objects.requireNonNull(this.adminFactory);
 	}
 
 	StringRedisTemplate admin() {
-		TestRedis.requireServer();
-		return java.util.Objects.requireNonNull(this.admin);
+		requireServer();
+		return Objects.requireNonNull(this.admin);
 	}
 
 }

@@ -13,6 +13,7 @@ import dev.flagstore.store.ItemDescriptor;
 import dev.flagstore.store.KeyedItems;
 import dev.flagstore.store.PersistentDataStoreWrapper;
 import dev.flagstore.store.SerializedItemDescriptor;
+import dev.flagstore.test.RedisServerProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,7 +61,7 @@ class RedisServerRestartIT {
 			this.factory.destroy();
 		}
 		if (this.server != null) {
-			this.server.destroy();
+			this.server.close();
 		}
 	}
 

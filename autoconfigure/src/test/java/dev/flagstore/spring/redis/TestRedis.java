@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import dev.flagstore.spring.TestServers;
+import dev.flagstore.test.ServerAssumptions;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.SocketOptions;
 import org.testcontainers.containers.GenericContainer;
@@ -72,7 +73,7 @@ final class TestRedis {
 	/** Skips the calling test when the server does not answer, or fails it when {@code CI=true}. */
 	static void requireServer() {
 		endpointOrNull();
-		TestServers.skipOrFail(unreachable);
+		ServerAssumptions.assumeServer(unreachable);
 	}
 
 	private static Endpoint resolve() {
