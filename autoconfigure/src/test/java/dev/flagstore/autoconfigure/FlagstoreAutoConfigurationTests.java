@@ -506,27 +506,11 @@ class FlagstoreAutoConfigurationTests {
 				.doesNotHaveBean(FlagstoreHealthIndicator.class));
 	}
 
-	@Test
-	void withoutActuatorShouldConfigureStoreWithoutHealth() {
-		// Hiding Health is what @ConditionalOnClass looks at; in an application without spring-boot-health the
-		// auto-configuration is filtered out earlier still, from spring-autoconfigure-metadata.properties.
-		this.contextRunner.withClassLoader(new FilteredClassLoader(Health.class))
-			.run((context) -> assertThat(context).hasNotFailed()
-				.hasSingleBean(DataStore.class)
-				.doesNotHaveBean(FlagstoreHealthIndicator.class));
-	}
-
 	// Metrics
 
 	@Test
 	void withoutMeterRegistryShouldNotConfigureMetrics() {
 		this.contextRunner.run((context) -> assertThat(context).doesNotHaveBean(FlagstoreMetrics.class));
-	}
-
-	@Test
-	void withoutMicrometerShouldNotConfigureMetrics() {
-		this.contextRunner.withClassLoader(new FilteredClassLoader(MeterRegistry.class))
-			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(FlagstoreMetrics.class));
 	}
 
 	@Test
