@@ -22,7 +22,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * {@code flagstore.store.type=jdbc}: a {@link JdbcPersistentDataStore} over the application's {@link DataSource},
  * unless the application defines its own {@link PersistentDataStore}, with its tables created first as
  * {@code flagstore.jdbc.initialize-schema} says. When Spring JDBC or the data source is missing, nothing is
- * registered here and {@link InMemoryDataStoreConfiguration} fails start-up with the reason.
+ * registered here and {@link MissingStoreDependencyConfiguration} fails start-up with the reason.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass({ JdbcTemplate.class, EmbeddedDatabaseConnection.class })

@@ -8,10 +8,10 @@ import dev.flagstore.store.PersistentDataStore;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -21,9 +21,9 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
  * {@code flagstore.store.type=redis}: a {@link RedisPersistentDataStore} over the application's
- * {@link RedisConnectionFactory}, unless the application defines its own {@link PersistentDataStore}. When Spring
- * Data Redis or the connection factory is missing, nothing is registered here and
- * {@link InMemoryDataStoreConfiguration} fails start-up with the reason.
+ * {@link RedisConnectionFactory} (the only one, or the {@code @Primary} one), unless the application defines its own
+ * {@link PersistentDataStore}. When Spring Data Redis or a single connection factory is missing, nothing is
+ * registered here and {@link MissingStoreDependencyConfiguration} fails start-up with the reason.
  *
  * <p>With Lettuce and Spring Boot's Redis auto-configuration on the class path, it also caps Lettuce's reconnect
  * back-off ({@link LettuceReconnectDelayConfiguration}).
@@ -35,7 +35,7 @@ class RedisStoreConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(PersistentDataStore.class)
-	@ConditionalOnBean(RedisConnectionFactory.class)
+	@ConditionalOnSingleCandidate(RedisConnectionFactory.class)
 	RedisPersistentDataStore flagstorePersistentDataStore(RedisConnectionFactory connectionFactory,
 			FlagstoreProperties properties) {
 		return new RedisPersistentDataStore(connectionFactory, properties.getRedis().getPrefix());

@@ -326,19 +326,6 @@ class FlagstoreAutoConfigurationTests {
 	}
 
 	@Test
-	void redisTypeWithoutSpringDataRedisShouldFail() {
-		this.contextRunner.withPropertyValues("flagstore.store.type=redis")
-			.withClassLoader(new FilteredClassLoader(RedisConnectionFactory.class))
-			.run(assertFailure("Spring Data Redis is not on the class path", "spring-boot-starter-data-redis"));
-	}
-
-	@Test
-	void redisTypeWithoutConnectionFactoryShouldFail() {
-		this.contextRunner.withPropertyValues("flagstore.store.type=redis")
-			.run(assertFailure("no RedisConnectionFactory bean", "spring.data.redis.host"));
-	}
-
-	@Test
 	void userPersistentStoreShouldWinOverStoreType() {
 		this.contextRunner.withUserConfiguration(PersistentStoreConfiguration.class, RedisConnectionFactoryConfiguration.class)
 			.withPropertyValues("flagstore.store.type=redis")
@@ -401,21 +388,6 @@ class FlagstoreAutoConfigurationTests {
 				assertThat(context).hasSingleBean(JdbcPersistentDataStore.class);
 				verify(context.getBean(JdbcSchemaInitializer.class), never()).initialize();
 			});
-	}
-
-	@Test
-	void jdbcTypeWithoutSpringJdbcShouldFail() {
-		this.contextRunner.withUserConfiguration(ServerDataSourceConfiguration.class)
-			.withPropertyValues("flagstore.store.type=jdbc")
-			.withClassLoader(new FilteredClassLoader(JdbcTemplate.class))
-			.run(assertFailure("Spring JDBC (spring-jdbc and spring-boot-jdbc) is not on the class path",
-					"spring-boot-starter-jdbc"));
-	}
-
-	@Test
-	void jdbcTypeWithoutDataSourceShouldFail() {
-		this.contextRunner.withPropertyValues("flagstore.store.type=jdbc")
-			.run(assertFailure("no single DataSource bean", "spring.datasource.url"));
 	}
 
 	// Events

@@ -65,7 +65,9 @@ class FlagstoreFailureAnalyzerTests {
 	void missingStoreSupportShouldFailStartUpWithTheFix(CapturedOutput output) {
 		assertThatException().isThrownBy(() -> run("--flagstore.store.type=jdbc"));
 		assertThat(output).contains("APPLICATION FAILED TO START")
-			.contains("flagstore.store.type=jdbc, but the application context has no single DataSource bean")
+			.contains("flagstore.store.type=jdbc, but the application context has no DataSource bean.")
+			.contains("Property: flagstore.store.type")
+			.contains("Missing: bean of type javax.sql.DataSource")
 			.contains("set spring.datasource.url");
 	}
 
