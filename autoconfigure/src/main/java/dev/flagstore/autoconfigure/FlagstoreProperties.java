@@ -7,6 +7,7 @@ import dev.flagstore.store.CacheMode;
 import dev.flagstore.store.StaleValuesPolicy;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 
@@ -280,9 +281,9 @@ public class FlagstoreProperties implements Validator {
 
 		/**
 		 * When to create the store's tables at start-up: embedded (only for an embedded database such as H2),
-		 * always or never.
+		 * always (the scripts are idempotent) or never (the application's own migrations create them).
 		 */
-		private SchemaInitialization initializeSchema = SchemaInitialization.EMBEDDED;
+		private DatabaseInitializationMode initializeSchema = DatabaseInitializationMode.EMBEDDED;
 
 		public String getTablePrefix() {
 			return this.tablePrefix;
@@ -292,11 +293,11 @@ public class FlagstoreProperties implements Validator {
 			this.tablePrefix = tablePrefix;
 		}
 
-		public SchemaInitialization getInitializeSchema() {
+		public DatabaseInitializationMode getInitializeSchema() {
 			return this.initializeSchema;
 		}
 
-		public void setInitializeSchema(SchemaInitialization initializeSchema) {
+		public void setInitializeSchema(DatabaseInitializationMode initializeSchema) {
 			this.initializeSchema = initializeSchema;
 		}
 
@@ -321,28 +322,6 @@ public class FlagstoreProperties implements Validator {
 		 * A SQL database, over the application's DataSource.
 		 */
 		JDBC
-
-	}
-
-	/**
-	 * When the JDBC store's tables are created (the modes of Spring Session JDBC's initialize-schema).
-	 */
-	public enum SchemaInitialization {
-
-		/**
-		 * Only when the DataSource is an embedded database.
-		 */
-		EMBEDDED,
-
-		/**
-		 * Always; the scripts are idempotent.
-		 */
-		ALWAYS,
-
-		/**
-		 * Never: the tables are created by the application's own migrations.
-		 */
-		NEVER
 
 	}
 

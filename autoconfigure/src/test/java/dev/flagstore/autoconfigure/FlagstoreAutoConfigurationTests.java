@@ -1,16 +1,12 @@
 package dev.flagstore.autoconfigure;
 
 import java.lang.reflect.Method;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import javax.sql.DataSource;
-
-import dev.flagstore.autoconfigure.FlagstoreProperties.SchemaInitialization;
 import dev.flagstore.autoconfigure.FlagstoreProperties.StoreType;
 import dev.flagstore.autoconfigure.health.FlagstoreHealthContributorAutoConfiguration;
 import dev.flagstore.autoconfigure.metrics.FlagstoreMetricsAutoConfiguration;
@@ -18,7 +14,6 @@ import dev.flagstore.spring.DataStoreStatusChangedEvent;
 import dev.flagstore.spring.DataStoreStatusEventPublisher;
 import dev.flagstore.spring.health.FlagstoreHealthIndicator;
 import dev.flagstore.spring.jdbc.JdbcPersistentDataStore;
-import dev.flagstore.spring.jdbc.JdbcSchemaInitializer;
 import dev.flagstore.spring.metrics.FlagstoreMetrics;
 import dev.flagstore.spring.redis.RedisPersistentDataStore;
 import dev.flagstore.status.DataStoreStatus;
@@ -44,10 +39,8 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
-import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
-import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ContextConsumer;
@@ -57,16 +50,12 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
-import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.never;
-import static org.mockito.Mockito.verify;
 
 /**
  * Tests for {@link FlagstoreAutoConfiguration}, {@link FlagstoreHealthContributorAutoConfiguration} and
@@ -186,7 +175,7 @@ class FlagstoreAutoConfigurationTests {
 			assertThat(properties.getRedis().getPrefix()).isEqualTo("flagstore");
 			assertThat(properties.getRedis().getMaxReconnectDelay()).isEqualTo(Duration.ofSeconds(1));
 			assertThat(properties.getJdbc().getTablePrefix()).isEqualTo("flagstore_");
-			assertThat(properties.getJdbc().getInitializeSchema()).isEqualTo(SchemaInitialization.EMBEDDED);
+			assertThat(properties.getJdbc().getInitializeSchema()).isEqualTo(DatabaseInitializationMode.EMBEDDED);
 		});
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(FlagstoreAutoConfiguration.class))
 			.run((context) -> assertThat(context.getBean(FlagstoreProperties.class).getStatus().getHeartbeatInterval())
@@ -211,7 +200,7 @@ class FlagstoreAutoConfigurationTests {
 				assertThat(properties.getRedis().getPrefix()).isEqualTo("app1");
 				assertThat(properties.getRedis().getMaxReconnectDelay()).isEqualTo(Duration.ofMillis(250));
 				assertThat(properties.getJdbc().getTablePrefix()).isEqualTo("app1_");
-				assertThat(properties.getJdbc().getInitializeSchema()).isEqualTo(SchemaInitialization.NEVER);
+				assertThat(properties.getJdbc().getInitializeSchema()).isEqualTo(DatabaseInitializationMode.NEVER);
 			});
 		this.contextRunner.withPropertyValues("flagstore.cache.stale-values-policy=refresh-async")
 			.run((context) -> assertThat(context.getBean(FlagstoreProperties.class).getCache().getStaleValuesPolicy())
@@ -300,7 +289,7 @@ class FlagstoreAutoConfigurationTests {
 			flagstore.cache.mode=weekly             | flagstore.cache.mode                | one of ttl, forever, none
 			flagstore.cache.stale-values-policy=lru | flagstore.cache.stale-values-policy | one of evict, refresh, refresh-async
 			flagstore.store.type=mongo              | flagstore.store.type                | one of none, redis, jdbc
-			flagstore.jdbc.initialize-schema=maybe  | flagstore.jdbc.initialize-schema    | one of embedded, always, never
+			flagstore.jdbc.initialize-schema=maybe  | flagstore.jdbc.initialize-schema    | one of always, embedded, never
 			flagstore.cache.ttl=soon                | flagstore.cache.ttl                 | a duration such as 500ms
 			""")
 	void invalidValueShouldFailWithActionableMessage(String property, String name, String action) {
@@ -337,57 +326,6 @@ class FlagstoreAutoConfigurationTests {
 		this.contextRunner.withUserConfiguration(PersistentStoreConfiguration.class)
 			.withPropertyValues("flagstore.store.type=jdbc")
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(JdbcPersistentDataStore.class));
-	}
-
-	// Store selection: JDBC
-
-	@Test
-	void jdbcTypeShouldConfigureJdbcStoreAndInitializeEmbeddedSchema() {
-		this.contextRunner.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class, JdbcTemplateAutoConfiguration.class))
-			.withPropertyValues("flagstore.store.type=jdbc", "flagstore.jdbc.table-prefix=app1_")
-			.run((context) -> {
-				assertThat(context).hasSingleBean(JdbcPersistentDataStore.class)
-					.hasSingleBean(JdbcSchemaInitializer.class)
-					.hasSingleBean(PersistentDataStoreWrapper.class);
-				// The tables exist: data goes through the store into H2 and back.
-				DataStore dataStore = context.getBean(DataStore.class);
-				dataStore.init(new FullDataSet<>(Map.of()));
-				assertThat(dataStore.upsert(TestKinds.FEATURES, "flag", new ItemDescriptor(3, "on"))).isTrue();
-				assertThat(context.getBean(JdbcPersistentDataStore.class).get(TestKinds.FEATURES, "flag"))
-					.satisfies((item) -> assertThat(item.version()).isEqualTo(3));
-				assertThat(context.getBean(JdbcTemplate.class)
-					.queryForObject("select count(*) from information_schema.tables where table_name like 'APP1_%'",
-							Integer.class)).isPositive();
-			});
-	}
-
-	@Test
-	void embeddedSchemaInitializationShouldRunOnlyForEmbeddedDatabase() {
-		this.contextRunner.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class))
-			.withUserConfiguration(MockSchemaInitializerConfiguration.class)
-			.withPropertyValues("flagstore.store.type=jdbc")
-			.run((context) -> verify(context.getBean(JdbcSchemaInitializer.class)).initialize());
-		this.contextRunner.withUserConfiguration(MockSchemaInitializerConfiguration.class, ServerDataSourceConfiguration.class)
-			.withPropertyValues("flagstore.store.type=jdbc")
-			.run((context) -> verify(context.getBean(JdbcSchemaInitializer.class), never()).initialize());
-	}
-
-	@Test
-	void alwaysSchemaInitializationShouldRunForServerDatabase() {
-		this.contextRunner.withUserConfiguration(MockSchemaInitializerConfiguration.class, ServerDataSourceConfiguration.class)
-			.withPropertyValues("flagstore.store.type=jdbc", "flagstore.jdbc.initialize-schema=always")
-			.run((context) -> verify(context.getBean(JdbcSchemaInitializer.class)).initialize());
-	}
-
-	@Test
-	void neverSchemaInitializationShouldNotRun() {
-		this.contextRunner.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class))
-			.withUserConfiguration(MockSchemaInitializerConfiguration.class)
-			.withPropertyValues("flagstore.store.type=jdbc", "flagstore.jdbc.initialize-schema=never")
-			.run((context) -> {
-				assertThat(context).hasSingleBean(JdbcPersistentDataStore.class);
-				verify(context.getBean(JdbcSchemaInitializer.class), never()).initialize();
-			});
 	}
 
 	// Events
@@ -616,29 +554,6 @@ class FlagstoreAutoConfigurationTests {
 		@Bean
 		RedisConnectionFactory redisConnectionFactory() {
 			return mock(RedisConnectionFactory.class);
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class ServerDataSourceConfiguration {
-
-		/** A data source of a database server that is not running: not embedded. */
-		@Bean
-		DataSource dataSource() throws SQLException {
-			DataSource dataSource = mock(DataSource.class);
-			given(dataSource.getConnection()).willThrow(new SQLException("no server (test)"));
-			return dataSource;
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class MockSchemaInitializerConfiguration {
-
-		@Bean
-		JdbcSchemaInitializer jdbcSchemaInitializer() {
-			return mock(JdbcSchemaInitializer.class);
 		}
 
 	}
