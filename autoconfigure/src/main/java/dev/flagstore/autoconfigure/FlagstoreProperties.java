@@ -75,8 +75,8 @@ public class FlagstoreProperties implements Validator {
 		rejectIfNotPositive(errors, "status.pollInterval", properties.getStatus().getPollInterval(),
 				"Set flagstore.status.poll-interval to a positive duration such as 500ms.");
 		rejectIfNotPositive(errors, "redis.maxReconnectDelay", properties.getRedis().getMaxReconnectDelay(),
-				"Set flagstore.redis.max-reconnect-delay to a positive duration such as 1s (or 30s for Lettuce's own "
-						+ "default back-off).");
+				"Set flagstore.redis.max-reconnect-delay to a positive duration such as 1s (30s is Lettuce's own "
+						+ "cap).");
 		Cache cache = properties.getCache();
 		boolean caching = cache.getMode() == CacheMode.TTL && cache.getTtl() != null && !cache.getTtl().isZero();
 		if (cache.getStaleValuesPolicy() != StaleValuesPolicy.EVICT && !caching) {
@@ -244,10 +244,11 @@ public class FlagstoreProperties implements Validator {
 		private String prefix = "flagstore";
 
 		/**
-		 * With store type redis, the longest time the application's Lettuce client (Spring Boot's ClientResources,
-		 * shared by all its Lettuce connections) waits between two reconnect attempts while Redis is unreachable, so
-		 * that the store is reported available again within about poll-interval plus this delay after Redis is
-		 * back. 30s keeps Lettuce's own default back-off.
+		 * With store type redis, the longest time Lettuce waits between two reconnect attempts while Redis is
+		 * unreachable, so that the store is reported available again within about poll-interval plus this delay
+		 * after Redis is back. Applies to every Lettuce connection of the application, not only flagstore's (it is
+		 * set on Spring Boot's shared ClientResources). Each wait is drawn at random between half of Lettuce's
+		 * doubling delay (capped at this value) and all of it. 30s is Lettuce's own cap.
 		 */
 		private Duration maxReconnectDelay = Duration.ofSeconds(1);
 

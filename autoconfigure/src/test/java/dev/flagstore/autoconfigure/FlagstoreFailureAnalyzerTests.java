@@ -50,8 +50,8 @@ class FlagstoreFailureAnalyzerTests {
 			.contains("Property: flagstore.redis.max-reconnect-delay")
 			.contains("Value: \"0s\"")
 			.contains("Reason: must be a positive duration")
-			.contains("Set flagstore.redis.max-reconnect-delay to a positive duration such as 1s (or 30s for "
-					+ "Lettuce's own default back-off).");
+			.contains("Set flagstore.redis.max-reconnect-delay to a positive duration such as 1s (30s is "
+					+ "Lettuce's own cap).");
 	}
 
 	@Test
