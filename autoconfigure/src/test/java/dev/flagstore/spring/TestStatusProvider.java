@@ -25,6 +25,11 @@ public class TestStatusProvider implements DataStoreStatusProvider {
 		this.listeners.forEach((listener) -> listener.dataStoreStatusChanged(status));
 	}
 
+	/** Changes the status without telling the listeners, as if their notifications were still on their way. */
+	public void setSilently(DataStoreStatus status) {
+		this.status = status;
+	}
+
 	public int listenerCount() {
 		return this.listeners.size();
 	}
