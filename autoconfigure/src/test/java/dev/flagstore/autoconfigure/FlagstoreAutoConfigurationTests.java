@@ -1,6 +1,5 @@
 package dev.flagstore.autoconfigure;
 
-import java.lang.reflect.Method;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -34,7 +33,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -48,7 +46,6 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
-import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -126,23 +123,6 @@ class FlagstoreAutoConfigurationTests {
 		this.contextRunner.withUserConfiguration(UserEventPublisherConfiguration.class)
 			.run((context) -> assertThat(context).getBean(DataStoreStatusEventPublisher.class)
 				.isSameAs(context.getBean("userEventPublisher")));
-	}
-
-	@Test
-	void everyBeanMethodShouldBackOffForUserBeans() {
-		List<Class<?>> configurations = List.of(FlagstoreAutoConfiguration.class, RedisStoreConfiguration.class,
-				RedisStoreConfiguration.LettuceReconnectDelayConfiguration.class, JdbcStoreConfiguration.class, PersistentDataStoreConfiguration.class,
-				InMemoryDataStoreConfiguration.class, FlagstoreHealthContributorAutoConfiguration.class,
-				FlagstoreMetricsAutoConfiguration.class);
-		for (Class<?> configuration : configurations) {
-			for (Method method : configuration.getDeclaredMethods()) {
-				if (AnnotatedElementUtils.hasAnnotation(method, Bean.class)) {
-					assertThat(AnnotatedElementUtils.hasAnnotation(method, ConditionalOnMissingBean.class))
-						.as("@ConditionalOnMissingBean on %s", method)
-						.isTrue();
-				}
-			}
-		}
 	}
 
 	@Test
@@ -401,12 +381,6 @@ class FlagstoreAutoConfigurationTests {
 		this.contextRunner.withPropertyValues("management.health.flagstore.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(FlagstoreHealthIndicator.class)
 				.hasSingleBean(DataStore.class));
-	}
-
-	@Test
-	void healthIndicatorShouldBeDisabledByDefaultsProperty() {
-		this.contextRunner.withPropertyValues("management.health.defaults.enabled=false")
-			.run((context) -> assertThat(context).doesNotHaveBean(FlagstoreHealthIndicator.class));
 	}
 
 	@Test

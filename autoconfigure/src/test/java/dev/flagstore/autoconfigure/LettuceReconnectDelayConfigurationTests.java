@@ -7,7 +7,6 @@ import java.util.Set;
 import dev.flagstore.spring.redis.RedisPersistentDataStore;
 import dev.flagstore.store.PersistentDataStoreWrapper;
 import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 import org.assertj.core.api.ThrowingConsumer;
 import org.junit.jupiter.api.Test;
@@ -119,18 +118,6 @@ class LettuceReconnectDelayConfigurationTests {
 	}
 
 	@Test
-	void applicationClientResourcesShouldBeLeftAlone() {
-		this.contextRunner.withUserConfiguration(UserClientResourcesConfiguration.class)
-			.withPropertyValues("flagstore.store.type=redis")
-			.run((context) -> {
-				// The customizer exists, but Boot applies it only to the ClientResources it builds itself.
-				assertThat(context).hasBean(CUSTOMIZER).hasSingleBean(ClientResources.class);
-				assertThat(context.getBean(ClientResources.class)).isSameAs(context.getBean("userClientResources"));
-				assertThat(reconnectDelay(context, 20)).isEqualTo(LETTUCE_DEFAULT_CAP);
-			});
-	}
-
-	@Test
 	void withoutLettuceShouldStartWithoutCustomizer() {
 		// A Jedis application: Spring Data Redis and Boot's Redis auto-configuration, but no io.lettuce classes.
 		this.contextRunner.withUserConfiguration(RedisConnectionFactoryConfiguration.class)
@@ -222,16 +209,6 @@ class LettuceReconnectDelayConfigurationTests {
 		@Bean
 		ClientResourcesBuilderCustomizer flagstoreLettuceReconnectDelayCustomizer() {
 			return CUSTOMIZER;
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class UserClientResourcesConfiguration {
-
-		@Bean(destroyMethod = "shutdown")
-		DefaultClientResources userClientResources() {
-			return DefaultClientResources.create();
 		}
 
 	}
