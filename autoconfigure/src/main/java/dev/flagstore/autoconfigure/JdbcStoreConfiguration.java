@@ -34,6 +34,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 @ConditionalOnClass({ JdbcTemplate.class, EmbeddedDatabaseConnection.class, DataSourceScriptDatabaseInitializer.class })
 @ConditionalOnProperty(name = "flagstore.store.type", havingValue = "jdbc")
 @ConditionalOnSingleCandidate(DataSource.class)
+// As a whole: with a store of the application's own, flagstore's tables are not created either.
+@ConditionalOnMissingBean(PersistentDataStore.class)
 @Import(DatabaseInitializationDependencyConfigurer.class)
 class JdbcStoreConfiguration {
 

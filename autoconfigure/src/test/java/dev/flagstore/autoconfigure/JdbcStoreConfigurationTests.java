@@ -11,6 +11,7 @@ import dev.flagstore.store.DataStore;
 import dev.flagstore.store.FullDataSet;
 import dev.flagstore.store.ItemDescriptor;
 import dev.flagstore.store.PersistentDataStoreWrapper;
+import dev.flagstore.test.InMemoryPersistentDataStore;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -121,6 +122,16 @@ class JdbcStoreConfigurationTests {
 			assertThat(context).hasSingleBean(JdbcStoreDataSourceScriptDatabaseInitializer.class)
 				.doesNotHaveBean(INITIALIZER);
 			assertThat(tableCount(context.getBean(DataSource.class), "MINE_%")).isEqualTo(2);
+		});
+	}
+
+	@Test
+	void userPersistentStoreShouldLeaveTheDatabaseAlone() {
+		this.contextRunner.withBean(InMemoryPersistentDataStore.class).run((context) -> {
+			assertThat(context).hasNotFailed()
+				.doesNotHaveBean(JdbcPersistentDataStore.class)
+				.doesNotHaveBean(JdbcStoreDataSourceScriptDatabaseInitializer.class);
+			assertThat(tableCount(context.getBean(DataSource.class), "FLAGSTORE_%")).isZero();
 		});
 	}
 
