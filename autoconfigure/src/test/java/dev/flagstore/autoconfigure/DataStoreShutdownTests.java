@@ -1,20 +1,13 @@
 package dev.flagstore.autoconfigure;
 
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
-import dev.flagstore.status.DataStoreStatusProvider;
 import dev.flagstore.store.DataStore;
-import dev.flagstore.store.FullDataSet;
-import dev.flagstore.store.ItemDescriptor;
-import dev.flagstore.test.FaultInjectingPersistentDataStore;
-import dev.flagstore.test.InMemoryPersistentDataStore;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -22,22 +15,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * The auto-configured store is closed when the context closes: after the web server, before connection factories
- * such as Lettuce's (lifecycle phase 0), so it never probes a stopped connection during shutdown. An explicit
- * {@code stop()} and {@code start()} of the context leave it open and working.
+ * The auto-configured store is closed when the context stops: after the web server, before connection factories
+ * such as Lettuce's (lifecycle phase 0), so it never probes a stopped connection during shutdown.
  */
 class DataStoreShutdownTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(FlagstoreAutoConfiguration.class))
 		.withUserConfiguration(StoreAndConnectionConfiguration.class);
-
-	/** A store of the test kit that counts its closes; no connection factory. */
-	private final ApplicationContextRunner restartRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(FlagstoreAutoConfiguration.class))
-		.withBean(FaultInjectingPersistentDataStore.class,
-				() -> new FaultInjectingPersistentDataStore(new InMemoryPersistentDataStore()))
-		.withPropertyValues("flagstore.status.heartbeat-interval=0");
 
 	@Test
 	void storeShouldBeClosedBeforeConnectionFactoriesStop() {
@@ -61,62 +46,6 @@ class DataStoreShutdownTests {
 	void userDataStoreShouldBeLeftToTheContext() {
 		this.contextRunner.withBean("myStore", DataStore.class, dev.flagstore.store.InMemoryDataStore::new)
 			.run(context -> assertThat(context.getBean(DataStoreShutdown.class)).extracting("dataStore").isNull());
-	}
-
-	@Test
-	void stopThenStartShouldLeaveAWorkingStore() {
-		this.restartRunner.run((context) -> {
-			DataStore store = context.getBean(DataStore.class);
-			store.init(new FullDataSet<>(Map.of()));
-			context.stop();
-			context.start();
-			assertThat(store.upsert(TestKinds.FEATURES, "flag", new ItemDescriptor(1, "on"))).isTrue();
-			assertThat(store.get(TestKinds.FEATURES, "flag")).isEqualTo(new ItemDescriptor(1, "on"));
-			assertThat(context.getBean(DataStoreStatusProvider.class).getStatus().isAvailable()).isTrue();
-			assertThat(context.getBean(FaultInjectingPersistentDataStore.class).getCloseCount()).isZero();
-		});
-	}
-
-	@Test
-	void closeAfterStopAndStartShouldCloseTheStoreOnce() {
-		AtomicReference<DataStore> store = new AtomicReference<>();
-		AtomicReference<FaultInjectingPersistentDataStore> persistentStore = new AtomicReference<>();
-		this.restartRunner.run((context) -> {
-			store.set(context.getBean(DataStore.class));
-			persistentStore.set(context.getBean(FaultInjectingPersistentDataStore.class));
-			context.stop();
-			context.start();
-		});
-		assertThat(persistentStore.get().getCloseCount()).isOne();
-		assertThatIllegalStateException().isThrownBy(() -> store.get().get(TestKinds.FEATURES, "flag"));
-	}
-
-	@Test
-	void closeOfAStoppedContextShouldCloseTheStoreOnce() {
-		AtomicReference<DataStore> store = new AtomicReference<>();
-		AtomicReference<FaultInjectingPersistentDataStore> persistentStore = new AtomicReference<>();
-		this.restartRunner.run((context) -> {
-			store.set(context.getBean(DataStore.class));
-			persistentStore.set(context.getBean(FaultInjectingPersistentDataStore.class));
-			context.stop();
-		});
-		assertThat(persistentStore.get().getCloseCount()).isOne();
-		assertThatIllegalStateException().isThrownBy(() -> store.get().get(TestKinds.FEATURES, "flag"));
-	}
-
-	@Test
-	void closeOfAChildContextShouldNotMakeTheParentsStopClose() {
-		this.restartRunner.run((context) -> {
-			AnnotationConfigApplicationContext child = new AnnotationConfigApplicationContext();
-			child.setParent(context);
-			child.refresh();
-			// The child's ContextClosedEvent reaches the parent's listeners too.
-			child.close();
-			context.stop();
-			context.start();
-			assertThat(context.getBean(DataStore.class).upsert(TestKinds.FEATURES, "flag", new ItemDescriptor(1, "on")))
-				.isTrue();
-		});
 	}
 
 	@Configuration(proxyBeanMethods = false)
