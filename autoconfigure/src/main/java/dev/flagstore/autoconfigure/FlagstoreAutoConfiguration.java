@@ -26,7 +26,7 @@ import org.springframework.context.annotation.Import;
 @EnableConfigurationProperties(FlagstoreProperties.class)
 // Order matters: the store selections register the PersistentDataStore that the data store configurations test for.
 @Import({ RedisStoreConfiguration.class, JdbcStoreConfiguration.class, PersistentDataStoreConfiguration.class,
-		InMemoryDataStoreConfiguration.class })
+		MissingStoreDependencyConfiguration.class, InMemoryDataStoreConfiguration.class })
 public final class FlagstoreAutoConfiguration {
 
 	FlagstoreAutoConfiguration() {

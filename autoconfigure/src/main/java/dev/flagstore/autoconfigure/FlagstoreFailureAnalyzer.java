@@ -20,8 +20,7 @@ import org.springframework.validation.FieldError;
 import org.springframework.validation.ObjectError;
 
 /**
- * Explains a start-up failure caused by flagstore's configuration: a {@link FlagstoreConfigurationException}, a
- * {@code flagstore.*} value that cannot be converted (an unknown word, a malformed duration), or a value or
+ * Explains a start-up failure caused by flagstore's configuration properties: a {@code flagstore.*} value that cannot be converted (an unknown word, a malformed duration), or a value or
  * combination rejected by {@link FlagstoreProperties}. The report names the property, its value and where it was
  * set, and the action says exactly what to change. Runs before Boot's generic binding analyzers.
  */
@@ -36,12 +35,6 @@ class FlagstoreFailureAnalyzer implements FailureAnalyzer, Ordered {
 
 	@Override
 	public @Nullable FailureAnalysis analyze(Throwable failure) {
-		FlagstoreConfigurationException configurationFailure = findCause(failure,
-				FlagstoreConfigurationException.class);
-		if (configurationFailure != null) {
-			return new FailureAnalysis(configurationFailure.getMessage(), configurationFailure.getAction(),
-					configurationFailure);
-		}
 		BindValidationException validationFailure = findCause(failure, BindValidationException.class);
 		if (validationFailure != null) {
 			return PREFIX.equals(validationFailure.getValidationErrors().getName())

@@ -7,6 +7,7 @@ import dev.flagstore.store.CacheMode;
 import dev.flagstore.store.StaleValuesPolicy;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 
@@ -79,8 +80,8 @@ public class FlagstoreProperties implements Validator {
 		rejectIfNotPositive(errors, "status.pollInterval", properties.getStatus().getPollInterval(),
 				"Set flagstore.status.poll-interval to a positive duration such as 500ms.");
 		rejectIfNotPositive(errors, "redis.maxReconnectDelay", properties.getRedis().getMaxReconnectDelay(),
-				"Set flagstore.redis.max-reconnect-delay to a positive duration such as 1s (or 30s for Lettuce's own "
-						+ "default back-off).");
+				"Set flagstore.redis.max-reconnect-delay to a positive duration such as 1s (30s is Lettuce's own "
+						+ "cap).");
 		Cache cache = properties.getCache();
 		boolean caching = cache.getMode() == CacheMode.TTL && cache.getTtl() != null && !cache.getTtl().isZero();
 		if (cache.getStaleValuesPolicy() != StaleValuesPolicy.EVICT && !caching) {
@@ -263,10 +264,11 @@ public class FlagstoreProperties implements Validator {
 		private String prefix = "flagstore";
 
 		/**
-		 * With store type redis, the longest time the application's Lettuce client (Spring Boot's ClientResources,
-		 * shared by all its Lettuce connections) waits between two reconnect attempts while Redis is unreachable, so
-		 * that the store is reported available again within about poll-interval plus this delay after Redis is
-		 * back. 30s keeps Lettuce's own default back-off.
+		 * With store type redis, the longest time Lettuce waits between two reconnect attempts while Redis is
+		 * unreachable, so that the store is reported available again within about poll-interval plus this delay
+		 * after Redis is back. Applies to every Lettuce connection of the application, not only flagstore's (it is
+		 * set on Spring Boot's shared ClientResources). Each wait is drawn at random between half of Lettuce's
+		 * doubling delay (capped at this value) and all of it. 30s is Lettuce's own cap.
 		 */
 		private Duration maxReconnectDelay = Duration.ofSeconds(1);
 
@@ -300,9 +302,9 @@ public class FlagstoreProperties implements Validator {
 
 		/**
 		 * When to create the store's tables at start-up: embedded (only for an embedded database such as H2),
-		 * always or never.
+		 * always (the scripts are idempotent) or never (the application's own migrations create them).
 		 */
-		private SchemaInitialization initializeSchema = SchemaInitialization.EMBEDDED;
+		private DatabaseInitializationMode initializeSchema = DatabaseInitializationMode.EMBEDDED;
 
 		public String getTablePrefix() {
 			return this.tablePrefix;
@@ -312,11 +314,11 @@ public class FlagstoreProperties implements Validator {
 			this.tablePrefix = tablePrefix;
 		}
 
-		public SchemaInitialization getInitializeSchema() {
+		public DatabaseInitializationMode getInitializeSchema() {
 			return this.initializeSchema;
 		}
 
-		public void setInitializeSchema(SchemaInitialization initializeSchema) {
+		public void setInitializeSchema(DatabaseInitializationMode initializeSchema) {
 			this.initializeSchema = initializeSchema;
 		}
 
@@ -341,28 +343,6 @@ public class FlagstoreProperties implements Validator {
 		 * A SQL database, over the application's DataSource.
 		 */
 		JDBC
-
-	}
-
-	/**
-	 * When the JDBC store's tables are created (the modes of Spring Session JDBC's initialize-schema).
-	 */
-	public enum SchemaInitialization {
-
-		/**
-		 * Only when the DataSource is an embedded database.
-		 */
-		EMBEDDED,
-
-		/**
-		 * Always; the scripts are idempotent.
-		 */
-		ALWAYS,
-
-		/**
-		 * Never: the tables are created by the application's own migrations.
-		 */
-		NEVER
 
 	}
 

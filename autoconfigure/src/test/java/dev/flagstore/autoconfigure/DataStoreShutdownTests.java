@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * The auto-configured store is closed when the context stops: after the web server, before connection factories
+ * The auto-configured store is closed when the context closes: after the web server, before connection factories
  * such as Lettuce's (lifecycle phase 0), so it never probes a stopped connection during shutdown.
  */
 class DataStoreShutdownTests {

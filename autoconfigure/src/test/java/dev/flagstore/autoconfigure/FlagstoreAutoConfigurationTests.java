@@ -1,16 +1,11 @@
 package dev.flagstore.autoconfigure;
 
-import java.lang.reflect.Method;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import javax.sql.DataSource;
-
-import dev.flagstore.autoconfigure.FlagstoreProperties.SchemaInitialization;
 import dev.flagstore.autoconfigure.FlagstoreProperties.StoreType;
 import dev.flagstore.autoconfigure.health.FlagstoreHealthContributorAutoConfiguration;
 import dev.flagstore.autoconfigure.metrics.FlagstoreMetricsAutoConfiguration;
@@ -18,7 +13,6 @@ import dev.flagstore.spring.DataStoreStatusChangedEvent;
 import dev.flagstore.spring.DataStoreStatusEventPublisher;
 import dev.flagstore.spring.health.FlagstoreHealthIndicator;
 import dev.flagstore.spring.jdbc.JdbcPersistentDataStore;
-import dev.flagstore.spring.jdbc.JdbcSchemaInitializer;
 import dev.flagstore.spring.metrics.FlagstoreMetrics;
 import dev.flagstore.spring.redis.RedisPersistentDataStore;
 import dev.flagstore.status.DataStoreStatus;
@@ -42,15 +36,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
-import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
-import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ContextConsumer;
@@ -58,18 +49,13 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
-import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
-import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.never;
-import static org.mockito.Mockito.verify;
 
 /**
  * Tests for {@link FlagstoreAutoConfiguration}, {@link FlagstoreHealthContributorAutoConfiguration} and
@@ -143,23 +129,6 @@ class FlagstoreAutoConfigurationTests {
 	}
 
 	@Test
-	void everyBeanMethodShouldBackOffForUserBeans() {
-		List<Class<?>> configurations = List.of(FlagstoreAutoConfiguration.class, RedisStoreConfiguration.class,
-				RedisStoreConfiguration.LettuceReconnectDelayConfiguration.class, JdbcStoreConfiguration.class, PersistentDataStoreConfiguration.class,
-				InMemoryDataStoreConfiguration.class, FlagstoreHealthContributorAutoConfiguration.class,
-				FlagstoreMetricsAutoConfiguration.class);
-		for (Class<?> configuration : configurations) {
-			for (Method method : configuration.getDeclaredMethods()) {
-				if (AnnotatedElementUtils.hasAnnotation(method, Bean.class)) {
-					assertThat(AnnotatedElementUtils.hasAnnotation(method, ConditionalOnMissingBean.class))
-						.as("@ConditionalOnMissingBean on %s", method)
-						.isTrue();
-				}
-			}
-		}
-	}
-
-	@Test
 	void closingContextShouldCloseStoreExactlyOnce() {
 		FaultInjectingPersistentDataStore[] store = new FaultInjectingPersistentDataStore[1];
 		PersistentDataStoreWrapper[] wrapper = new PersistentDataStoreWrapper[1];
@@ -189,7 +158,7 @@ class FlagstoreAutoConfigurationTests {
 			assertThat(properties.getRedis().getPrefix()).isEqualTo("flagstore");
 			assertThat(properties.getRedis().getMaxReconnectDelay()).isEqualTo(Duration.ofSeconds(1));
 			assertThat(properties.getJdbc().getTablePrefix()).isEqualTo("flagstore_");
-			assertThat(properties.getJdbc().getInitializeSchema()).isEqualTo(SchemaInitialization.EMBEDDED);
+			assertThat(properties.getJdbc().getInitializeSchema()).isEqualTo(DatabaseInitializationMode.EMBEDDED);
 		});
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(FlagstoreAutoConfiguration.class))
 			.run((context) -> assertThat(context.getBean(FlagstoreProperties.class).getStatus().getHeartbeatInterval())
@@ -214,7 +183,7 @@ class FlagstoreAutoConfigurationTests {
 				assertThat(properties.getRedis().getPrefix()).isEqualTo("app1");
 				assertThat(properties.getRedis().getMaxReconnectDelay()).isEqualTo(Duration.ofMillis(250));
 				assertThat(properties.getJdbc().getTablePrefix()).isEqualTo("app1_");
-				assertThat(properties.getJdbc().getInitializeSchema()).isEqualTo(SchemaInitialization.NEVER);
+				assertThat(properties.getJdbc().getInitializeSchema()).isEqualTo(DatabaseInitializationMode.NEVER);
 			});
 		this.contextRunner.withPropertyValues("flagstore.cache.stale-values-policy=refresh-async")
 			.run((context) -> assertThat(context.getBean(FlagstoreProperties.class).getCache().getStaleValuesPolicy())
@@ -335,7 +304,7 @@ class FlagstoreAutoConfigurationTests {
 			flagstore.cache.mode=weekly             | flagstore.cache.mode                | one of ttl, forever, none
 			flagstore.cache.stale-values-policy=lru | flagstore.cache.stale-values-policy | one of evict, refresh, refresh-async
 			flagstore.store.type=mongo              | flagstore.store.type                | one of none, redis, jdbc
-			flagstore.jdbc.initialize-schema=maybe  | flagstore.jdbc.initialize-schema    | one of embedded, always, never
+			flagstore.jdbc.initialize-schema=maybe  | flagstore.jdbc.initialize-schema    | one of always, embedded, never
 			flagstore.cache.ttl=soon                | flagstore.cache.ttl                 | a duration such as 500ms
 			""")
 	void invalidValueShouldFailWithActionableMessage(String property, String name, String action) {
@@ -361,19 +330,6 @@ class FlagstoreAutoConfigurationTests {
 	}
 
 	@Test
-	void redisTypeWithoutSpringDataRedisShouldFail() {
-		this.contextRunner.withPropertyValues("flagstore.store.type=redis")
-			.withClassLoader(new FilteredClassLoader(RedisConnectionFactory.class))
-			.run(assertFailure("Spring Data Redis is not on the class path", "spring-boot-starter-data-redis"));
-	}
-
-	@Test
-	void redisTypeWithoutConnectionFactoryShouldFail() {
-		this.contextRunner.withPropertyValues("flagstore.store.type=redis")
-			.run(assertFailure("no RedisConnectionFactory bean", "spring.data.redis.host"));
-	}
-
-	@Test
 	void userPersistentStoreShouldWinOverStoreType() {
 		this.contextRunner.withUserConfiguration(PersistentStoreConfiguration.class, RedisConnectionFactoryConfiguration.class)
 			.withPropertyValues("flagstore.store.type=redis")
@@ -385,72 +341,6 @@ class FlagstoreAutoConfigurationTests {
 		this.contextRunner.withUserConfiguration(PersistentStoreConfiguration.class)
 			.withPropertyValues("flagstore.store.type=jdbc")
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(JdbcPersistentDataStore.class));
-	}
-
-	// Store selection: JDBC
-
-	@Test
-	void jdbcTypeShouldConfigureJdbcStoreAndInitializeEmbeddedSchema() {
-		this.contextRunner.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class, JdbcTemplateAutoConfiguration.class))
-			.withPropertyValues("flagstore.store.type=jdbc", "flagstore.jdbc.table-prefix=app1_")
-			.run((context) -> {
-				assertThat(context).hasSingleBean(JdbcPersistentDataStore.class)
-					.hasSingleBean(JdbcSchemaInitializer.class)
-					.hasSingleBean(PersistentDataStoreWrapper.class);
-				// The tables exist: data goes through the store into H2 and back.
-				DataStore dataStore = context.getBean(DataStore.class);
-				dataStore.init(new FullDataSet<>(Map.of()));
-				assertThat(dataStore.upsert(TestKinds.FEATURES, "flag", new ItemDescriptor(3, "on"))).isTrue();
-				assertThat(context.getBean(JdbcPersistentDataStore.class).get(TestKinds.FEATURES, "flag"))
-					.satisfies((item) -> assertThat(item.version()).isEqualTo(3));
-				assertThat(context.getBean(JdbcTemplate.class)
-					.queryForObject("select count(*) from information_schema.tables where table_name like 'APP1_%'",
-							Integer.class)).isPositive();
-			});
-	}
-
-	@Test
-	void embeddedSchemaInitializationShouldRunOnlyForEmbeddedDatabase() {
-		this.contextRunner.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class))
-			.withUserConfiguration(MockSchemaInitializerConfiguration.class)
-			.withPropertyValues("flagstore.store.type=jdbc")
-			.run((context) -> verify(context.getBean(JdbcSchemaInitializer.class)).initialize());
-		this.contextRunner.withUserConfiguration(MockSchemaInitializerConfiguration.class, ServerDataSourceConfiguration.class)
-			.withPropertyValues("flagstore.store.type=jdbc")
-			.run((context) -> verify(context.getBean(JdbcSchemaInitializer.class), never()).initialize());
-	}
-
-	@Test
-	void alwaysSchemaInitializationShouldRunForServerDatabase() {
-		this.contextRunner.withUserConfiguration(MockSchemaInitializerConfiguration.class, ServerDataSourceConfiguration.class)
-			.withPropertyValues("flagstore.store.type=jdbc", "flagstore.jdbc.initialize-schema=always")
-			.run((context) -> verify(context.getBean(JdbcSchemaInitializer.class)).initialize());
-	}
-
-	@Test
-	void neverSchemaInitializationShouldNotRun() {
-		this.contextRunner.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class))
-			.withUserConfiguration(MockSchemaInitializerConfiguration.class)
-			.withPropertyValues("flagstore.store.type=jdbc", "flagstore.jdbc.initialize-schema=never")
-			.run((context) -> {
-				assertThat(context).hasSingleBean(JdbcPersistentDataStore.class);
-				verify(context.getBean(JdbcSchemaInitializer.class), never()).initialize();
-			});
-	}
-
-	@Test
-	void jdbcTypeWithoutSpringJdbcShouldFail() {
-		this.contextRunner.withUserConfiguration(ServerDataSourceConfiguration.class)
-			.withPropertyValues("flagstore.store.type=jdbc")
-			.withClassLoader(new FilteredClassLoader(JdbcTemplate.class))
-			.run(assertFailure("Spring JDBC (spring-jdbc and spring-boot-jdbc) is not on the class path",
-					"spring-boot-starter-jdbc"));
-	}
-
-	@Test
-	void jdbcTypeWithoutDataSourceShouldFail() {
-		this.contextRunner.withPropertyValues("flagstore.store.type=jdbc")
-			.run(assertFailure("no single DataSource bean", "spring.datasource.url"));
 	}
 
 	// Events
@@ -529,25 +419,9 @@ class FlagstoreAutoConfigurationTests {
 	}
 
 	@Test
-	void healthIndicatorShouldBeDisabledByDefaultsProperty() {
-		this.contextRunner.withPropertyValues("management.health.defaults.enabled=false")
-			.run((context) -> assertThat(context).doesNotHaveBean(FlagstoreHealthIndicator.class));
-	}
-
-	@Test
 	void userHealthIndicatorWithSameNameShouldWin() {
 		this.contextRunner.withUserConfiguration(UserHealthIndicatorConfiguration.class)
 			.run((context) -> assertThat(context).hasSingleBean(HealthIndicator.class)
-				.doesNotHaveBean(FlagstoreHealthIndicator.class));
-	}
-
-	@Test
-	void withoutActuatorShouldConfigureStoreWithoutHealth() {
-		// Hiding Health is what @ConditionalOnClass looks at; in an application without spring-boot-health the
-		// auto-configuration is filtered out earlier still, from spring-autoconfigure-metadata.properties.
-		this.contextRunner.withClassLoader(new FilteredClassLoader(Health.class))
-			.run((context) -> assertThat(context).hasNotFailed()
-				.hasSingleBean(DataStore.class)
 				.doesNotHaveBean(FlagstoreHealthIndicator.class));
 	}
 
@@ -556,12 +430,6 @@ class FlagstoreAutoConfigurationTests {
 	@Test
 	void withoutMeterRegistryShouldNotConfigureMetrics() {
 		this.contextRunner.run((context) -> assertThat(context).doesNotHaveBean(FlagstoreMetrics.class));
-	}
-
-	@Test
-	void withoutMicrometerShouldNotConfigureMetrics() {
-		this.contextRunner.withClassLoader(new FilteredClassLoader(MeterRegistry.class))
-			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(FlagstoreMetrics.class));
 	}
 
 	@Test
@@ -695,29 +563,6 @@ class FlagstoreAutoConfigurationTests {
 		@Bean
 		RedisConnectionFactory redisConnectionFactory() {
 			return mock(RedisConnectionFactory.class);
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class ServerDataSourceConfiguration {
-
-		/** A data source of a database server that is not running: not embedded. */
-		@Bean
-		DataSource dataSource() throws SQLException {
-			DataSource dataSource = mock(DataSource.class);
-			given(dataSource.getConnection()).willThrow(new SQLException("no server (test)"));
-			return dataSource;
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class MockSchemaInitializerConfiguration {
-
-		@Bean
-		JdbcSchemaInitializer jdbcSchemaInitializer() {
-			return mock(JdbcSchemaInitializer.class);
 		}
 
 	}

@@ -50,8 +50,8 @@ class FlagstoreFailureAnalyzerTests {
 			.contains("Property: flagstore.redis.max-reconnect-delay")
 			.contains("Value: \"0s\"")
 			.contains("Reason: must be a positive duration")
-			.contains("Set flagstore.redis.max-reconnect-delay to a positive duration such as 1s (or 30s for "
-					+ "Lettuce's own default back-off).");
+			.contains("Set flagstore.redis.max-reconnect-delay to a positive duration such as 1s (30s is "
+					+ "Lettuce's own cap).");
 	}
 
 	@Test
@@ -65,7 +65,9 @@ class FlagstoreFailureAnalyzerTests {
 	void missingStoreSupportShouldFailStartUpWithTheFix(CapturedOutput output) {
 		assertThatException().isThrownBy(() -> run("--flagstore.store.type=jdbc"));
 		assertThat(output).contains("APPLICATION FAILED TO START")
-			.contains("flagstore.store.type=jdbc, but the application context has no single DataSource bean")
+			.contains("flagstore.store.type=jdbc, but the application context has no DataSource bean.")
+			.contains("Property: flagstore.store.type")
+			.contains("Missing: bean of type javax.sql.DataSource")
 			.contains("set spring.datasource.url");
 	}
 

@@ -1,12 +1,14 @@
 package dev.flagstore.autoconfigure;
 
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 
 import dev.flagstore.spring.redis.RedisPersistentDataStore;
 import dev.flagstore.store.PersistentDataStoreWrapper;
 import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
+import org.assertj.core.api.ThrowingConsumer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -50,11 +52,11 @@ class LettuceReconnectDelayConfigurationTests {
 				.hasBean(CUSTOMIZER)
 				.hasSingleBean(RedisPersistentDataStore.class)
 				.hasSingleBean(PersistentDataStoreWrapper.class);
-			assertThat(reconnectDelay(context, 20)).isEqualTo(Duration.ofSeconds(1));
-			// Lettuce's own shape below the cap: 2^(attempt-1) ms.
-			assertThat(reconnectDelay(context, 1)).isEqualTo(Duration.ofMillis(1));
-			assertThat(reconnectDelay(context, 5)).isEqualTo(Duration.ofMillis(16));
-			assertThat(reconnectDelay(context, 10)).isEqualTo(Duration.ofMillis(512));
+			assertThat(reconnectDelays(context, 20)).allSatisfy(between(500, 1000));
+			// Lettuce's doubling below the cap, 2^(attempt-1) ms, jittered down to half of it.
+			assertThat(reconnectDelays(context, 1)).allSatisfy(between(0, 1));
+			assertThat(reconnectDelays(context, 5)).allSatisfy(between(8, 16));
+			assertThat(reconnectDelays(context, 10)).allSatisfy(between(256, 512));
 		});
 	}
 
@@ -62,11 +64,23 @@ class LettuceReconnectDelayConfigurationTests {
 	void reconnectDelayShouldFollowTheProperty() {
 		this.contextRunner.withPropertyValues("flagstore.store.type=redis", "flagstore.redis.max-reconnect-delay=250ms")
 			.run((context) -> {
-				assertThat(reconnectDelay(context, 20)).isEqualTo(Duration.ofMillis(250));
-				assertThat(reconnectDelay(context, 8)).isEqualTo(Duration.ofMillis(128));
+				assertThat(reconnectDelays(context, 20)).allSatisfy(between(125, 250));
+				assertThat(reconnectDelays(context, 8)).allSatisfy(between(64, 128));
 			});
+	}
+
+	@Test
+	void reconnectDelayOfThirtySecondsShouldKeepLettucesCap() {
 		this.contextRunner.withPropertyValues("flagstore.store.type=redis", "flagstore.redis.max-reconnect-delay=30s")
-			.run((context) -> assertThat(reconnectDelay(context, 20)).isEqualTo(LETTUCE_DEFAULT_CAP));
+			.run((context) -> assertThat(reconnectDelays(context, 20))
+				.allSatisfy(between(LETTUCE_DEFAULT_CAP.toMillis() / 2, LETTUCE_DEFAULT_CAP.toMillis())));
+	}
+
+	@Test
+	void reconnectDelaysAtTheCapShouldBeJittered() {
+		// Many instances (and many connections of one application) cut off by the same outage must not retry in step.
+		this.contextRunner.withPropertyValues("flagstore.store.type=redis")
+			.run((context) -> assertThat(reconnectDelays(context, 20)).hasSizeGreaterThan(1));
 	}
 
 	@Test
@@ -99,18 +113,6 @@ class LettuceReconnectDelayConfigurationTests {
 			.run((context) -> {
 				assertThat(context).getBean(CUSTOMIZER).isSameAs(SameNameCustomizerConfiguration.CUSTOMIZER);
 				assertThat(context.getBeansOfType(ClientResourcesBuilderCustomizer.class)).hasSize(1);
-				assertThat(reconnectDelay(context, 20)).isEqualTo(LETTUCE_DEFAULT_CAP);
-			});
-	}
-
-	@Test
-	void applicationClientResourcesShouldBeLeftAlone() {
-		this.contextRunner.withUserConfiguration(UserClientResourcesConfiguration.class)
-			.withPropertyValues("flagstore.store.type=redis")
-			.run((context) -> {
-				// The customizer exists, but Boot applies it only to the ClientResources it builds itself.
-				assertThat(context).hasBean(CUSTOMIZER).hasSingleBean(ClientResources.class);
-				assertThat(context.getBean(ClientResources.class)).isSameAs(context.getBean("userClientResources"));
 				assertThat(reconnectDelay(context, 20)).isEqualTo(LETTUCE_DEFAULT_CAP);
 			});
 	}
@@ -150,7 +152,7 @@ class LettuceReconnectDelayConfigurationTests {
 					.contains("Value: \"0\"")
 					.contains("Reason: must be a positive duration");
 				assertThat(analysis.getAction()).isEqualTo("Set flagstore.redis.max-reconnect-delay to a positive "
-						+ "duration such as 1s (or 30s for Lettuce's own default back-off).");
+						+ "duration such as 1s (30s is Lettuce's own cap).");
 			});
 	}
 
@@ -164,12 +166,26 @@ class LettuceReconnectDelayConfigurationTests {
 		assertThat(errors.getFieldErrors()).singleElement().satisfies((error) -> {
 			assertThat(error.getField()).isEqualTo("redis.maxReconnectDelay");
 			assertThat(error.getArguments()).containsExactly("Set flagstore.redis.max-reconnect-delay to a positive "
-					+ "duration such as 1s (or 30s for Lettuce's own default back-off).");
+					+ "duration such as 1s (30s is Lettuce's own cap).");
 		});
 	}
 
 	private static Duration reconnectDelay(AssertableApplicationContext context, int attempt) {
 		return context.getBean(ClientResources.class).reconnectDelay().createDelay(attempt);
+	}
+
+	/** The distinct delays of many draws for one attempt. */
+	private static Set<Duration> reconnectDelays(AssertableApplicationContext context, int attempt) {
+		Delay delay = context.getBean(ClientResources.class).reconnectDelay();
+		Set<Duration> delays = new HashSet<>();
+		for (int i = 0; i < 200; i++) {
+			delays.add(delay.createDelay(attempt));
+		}
+		return delays;
+	}
+
+	private static ThrowingConsumer<Duration> between(long minMillis, long maxMillis) {
+		return (delay) -> assertThat(delay).isBetween(Duration.ofMillis(minMillis), Duration.ofMillis(maxMillis));
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -193,16 +209,6 @@ class LettuceReconnectDelayConfigurationTests {
 		@Bean
 		ClientResourcesBuilderCustomizer flagstoreLettuceReconnectDelayCustomizer() {
 			return CUSTOMIZER;
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class UserClientResourcesConfiguration {
-
-		@Bean(destroyMethod = "shutdown")
-		DefaultClientResources userClientResources() {
-			return DefaultClientResources.create();
 		}
 
 	}

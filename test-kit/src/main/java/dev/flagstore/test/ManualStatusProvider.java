@@ -17,7 +17,7 @@ import dev.flagstore.status.DataStoreStatusProvider;
  * changes); a listener that throws stops the ones after it and the exception reaches the caller. A listener added
  * twice is called once. Thread-safe.
  */
-public final class ManualStatusProvider implements DataStoreStatusProvider {
+public class ManualStatusProvider implements DataStoreStatusProvider {
 
 	private final CopyOnWriteArrayList<DataStoreStatusListener> listeners = new CopyOnWriteArrayList<>();
 
@@ -39,6 +39,16 @@ public final class ManualStatusProvider implements DataStoreStatusProvider {
 		Objects.requireNonNull(status, "status");
 		this.status = status;
 		this.listeners.forEach((listener) -> listener.dataStoreStatusChanged(status));
+	}
+
+	/**
+	 * Replaces the status without telling the listeners, as if their notifications were still on their way: for
+	 * tests of components that read the status and subscribe (a subclass may also override
+	 * {@link #addStatusListener} to change the status at that moment).
+	 * @param status the new status
+	 */
+	public void setSilently(DataStoreStatus status) {
+		this.status = Objects.requireNonNull(status, "status");
 	}
 
 	/**

@@ -12,25 +12,36 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * {@link EnableAutoConfiguration Auto-configuration} for {@link FlagstoreHealthIndicator}: health component
- * {@code flagStore}, disabled by {@code management.health.flagstore.enabled=false}.
+ * {@code flagStore}, disabled by {@code management.health.flagstore.enabled=false}. Off when Spring Boot's health
+ * support (Actuator) is not on the class path.
  */
 @AutoConfiguration(after = FlagstoreAutoConfiguration.class,
 		beforeName = "org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration")
 @ConditionalOnClass(Health.class)
-@ConditionalOnEnabledHealthIndicator("flagstore")
 @ConditionalOnBean(DataStoreStatusProvider.class)
 public final class FlagstoreHealthContributorAutoConfiguration {
 
 	FlagstoreHealthContributorAutoConfiguration() {
 	}
 
-	@Bean
-	@ConditionalOnMissingBean(name = "flagStoreHealthIndicator")
-	FlagstoreHealthIndicator flagStoreHealthIndicator(DataStoreStatusProvider statusProvider) {
-		return new FlagstoreHealthIndicator(statusProvider);
+	/**
+	 * Nested, so that its condition (a class of spring-boot-health) is loaded only once {@link Health} is known to be
+	 * present: Spring loads every condition class of a configuration before it evaluates the first one.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnEnabledHealthIndicator("flagstore")
+	static class FlagstoreHealthIndicatorConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "flagStoreHealthIndicator")
+		FlagstoreHealthIndicator flagStoreHealthIndicator(DataStoreStatusProvider statusProvider) {
+			return new FlagstoreHealthIndicator(statusProvider);
+		}
+
 	}
 
 }

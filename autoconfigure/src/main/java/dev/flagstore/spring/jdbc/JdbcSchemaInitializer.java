@@ -19,6 +19,10 @@ import org.springframework.util.Assert;
  * ({@code dev/flagstore/spring/jdbc/schema-<platform>.sql}, platform {@code postgresql}, {@code mariadb},
  * {@code mysql} or {@code h2}) with {@value #TABLE_PREFIX_TOKEN} replaced by the table prefix. The scripts use
  * {@code CREATE TABLE IF NOT EXISTS}, so running it again changes nothing. Needs the right to create tables.
+ *
+ * <p>A tool for code and tests that create the tables themselves, with Spring JDBC only. The auto-configuration uses
+ * {@link JdbcStoreDataSourceScriptDatabaseInitializer}, Spring Boot's kind of database initializer, which runs the
+ * same scripts.
  */
 public class JdbcSchemaInitializer {
 
@@ -48,7 +52,7 @@ public class JdbcSchemaInitializer {
 	 */
 	public void initialize() {
 		JdbcPlatform platform = JdbcPlatform.detect(this.dataSource);
-		String script = loadScript(platform).replace(TABLE_PREFIX_TOKEN, this.tablePrefix);
+		String script = withTablePrefix(loadScript(platform), this.tablePrefix);
 		Connection connection = DataSourceUtils.getConnection(this.dataSource);
 		try {
 			ScriptUtils.executeSqlScript(connection, new EncodedResource(
@@ -56,8 +60,7 @@ public class JdbcSchemaInitializer {
 					StandardCharsets.UTF_8));
 		}
 		catch (RuntimeException ex) {
-			throw new IllegalStateException("Cannot create the flagstore tables with " + platform.schemaLocation()
-					+ " (table prefix '" + this.tablePrefix + "'): " + ex.getMessage(), ex);
+			throw scriptFailed(platform, this.tablePrefix, ex);
 		}
 		finally {
 			DataSourceUtils.releaseConnection(connection, this.dataSource);
@@ -70,7 +73,18 @@ public class JdbcSchemaInitializer {
 	 * @return the SQL script
 	 */
 	public String getScript() {
-		return loadScript(JdbcPlatform.detect(this.dataSource)).replace(TABLE_PREFIX_TOKEN, this.tablePrefix);
+		return withTablePrefix(loadScript(JdbcPlatform.detect(this.dataSource)), this.tablePrefix);
+	}
+
+	/** The script with the table prefix filled in; shared with {@link JdbcStoreDataSourceScriptDatabaseInitializer}. */
+	static String withTablePrefix(String script, String tablePrefix) {
+		return script.replace(TABLE_PREFIX_TOKEN, tablePrefix);
+	}
+
+	/** The start-up message when a script fails; shared with {@link JdbcStoreDataSourceScriptDatabaseInitializer}. */
+	static IllegalStateException scriptFailed(JdbcPlatform platform, String tablePrefix, RuntimeException cause) {
+		return new IllegalStateException("Cannot create the flagstore tables with " + platform.schemaLocation()
+				+ " (table prefix '" + tablePrefix + "'): " + cause.getMessage(), cause);
 	}
 
 	private static String loadScript(JdbcPlatform platform) {
