@@ -1,9 +1,12 @@
 package dev.flagstore.autoconfigure;
 
+import java.util.concurrent.CompletionStage;
+
 import dev.flagstore.status.DataStoreUpdateSink;
 import dev.flagstore.store.DataKind;
 import dev.flagstore.store.FullDataSet;
 import dev.flagstore.store.KeyedItems;
+import dev.flagstore.store.NonBlockingReads;
 import dev.flagstore.store.PersistentDataStore;
 import dev.flagstore.store.SerializedItemDescriptor;
 import org.jspecify.annotations.Nullable;
@@ -11,9 +14,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * A view of a {@link PersistentDataStore} bean that forwards every call except {@link #close()}: the application
  * context, which created the bean, closes it (Spring closes every {@link AutoCloseable} bean), so the wrapper must
- * not close it a second time.
+ * not close it a second time. It has the delegate's {@link NonBlockingReads} too, when the delegate has them.
  */
-final class ContainerManagedPersistentDataStore implements PersistentDataStore {
+final class ContainerManagedPersistentDataStore implements PersistentDataStore, NonBlockingReads {
 
 	private final PersistentDataStore delegate;
 
@@ -54,6 +57,21 @@ final class ContainerManagedPersistentDataStore implements PersistentDataStore {
 	@Override
 	public void setUpdateSink(@Nullable DataStoreUpdateSink sink) {
 		this.delegate.setUpdateSink(sink);
+	}
+
+	@Override
+	public boolean isNonBlocking() {
+		return this.delegate instanceof NonBlockingReads reads && reads.isNonBlocking();
+	}
+
+	@Override
+	public CompletionStage<@Nullable SerializedItemDescriptor> getAsync(DataKind kind, String key) {
+		return ((NonBlockingReads) this.delegate).getAsync(kind, key);
+	}
+
+	@Override
+	public CompletionStage<KeyedItems<SerializedItemDescriptor>> getAllAsync(DataKind kind) {
+		return ((NonBlockingReads) this.delegate).getAllAsync(kind);
 	}
 
 	@Override

@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import dev.flagstore.store.StoreCalls.Lane;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The persistent store in the wrapper's terms: each operation serializes or decodes items with the kind's codec and
@@ -17,9 +18,13 @@ final class StoreAccess {
 
 	private final StoreCalls calls;
 
+	/** The store's non-blocking reads, if it has them and says they apply. */
+	private final @Nullable NonBlockingReads nonBlocking;
+
 	StoreAccess(PersistentDataStore store, StoreCalls calls) {
 		this.store = store;
 		this.calls = calls;
+		this.nonBlocking = (store instanceof NonBlockingReads reads && reads.isNonBlocking()) ? reads : null;
 	}
 
 	StoreCalls calls() {
@@ -28,14 +33,20 @@ final class StoreAccess {
 
 	/** Starts reading one item; the future fails with {@link MalformedItemException} for bad data. */
 	CompletableFuture<Optional<ItemDescriptor>> loadItem(DataKind kind, String key) {
-		return this.calls.submit(StoreOperation.GET, kind, Lane.APPLICATION, () -> this.store.get(kind, key))
-			.thenApply(stored -> (stored != null) ? Optional.of(decode(kind, key, stored)) : Optional.empty());
+		NonBlockingReads reads = this.nonBlocking;
+		CompletableFuture<@Nullable SerializedItemDescriptor> call = (reads != null)
+				? this.calls.submitNonBlocking(StoreOperation.GET, kind, Lane.APPLICATION, () -> reads.getAsync(kind, key))
+				: this.calls.submit(StoreOperation.GET, kind, Lane.APPLICATION, () -> this.store.get(kind, key));
+		return call.thenApply(stored -> (stored != null) ? Optional.of(decode(kind, key, stored)) : Optional.empty());
 	}
 
 	/** Starts reading all items of a kind. */
 	CompletableFuture<KeyedItems<ItemDescriptor>> loadAll(DataKind kind, Lane lane, StoreOperation operation) {
-		return this.calls.submit(operation, kind, lane, () -> this.store.getAll(kind))
-			.thenApply(stored -> decodeAll(kind, stored));
+		NonBlockingReads reads = this.nonBlocking;
+		CompletableFuture<KeyedItems<SerializedItemDescriptor>> call = (reads != null)
+				? this.calls.submitNonBlocking(operation, kind, lane, () -> reads.getAllAsync(kind))
+				: this.calls.submit(operation, kind, lane, () -> this.store.getAll(kind));
+		return call.thenApply(stored -> decodeAll(kind, stored));
 	}
 
 	Optional<ItemDescriptor> getItem(DataKind kind, String key) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -13,6 +14,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 import com.github.benmanes.caffeine.cache.Scheduler;
 import com.github.benmanes.caffeine.cache.Ticker;
@@ -167,7 +169,7 @@ final class StoreCalls {
 		try {
 			// The call's own deadline (from its start, which is no later than this wait's) completes the future
 			// first; this is only the safety net for a scheduler that does not run on time (or a fake one).
-			long deadline = (future instanceof CallTask<?> task) ? task.deadlineNanos : this.timeoutNanos;
+			long deadline = (future instanceof Call<?> task) ? task.deadlineNanos : this.timeoutNanos;
 			return future.get(deadline + SLACK_NANOS, TimeUnit.NANOSECONDS);
 		}
 		catch (InterruptedException ex) {
@@ -178,7 +180,7 @@ final class StoreCalls {
 					+ "interrupt (the store's status is unchanged)", ex);
 		}
 		catch (TimeoutException ex) {
-			if (future instanceof CallTask<?> task) {
+			if (future instanceof Call<?> task) {
 				task.timeOut();
 				return join(future);
 			}
@@ -227,46 +229,129 @@ final class StoreCalls {
 	}
 
 	/**
+	 * Starts a read through a store's {@link NonBlockingReads} on the caller's thread, with no pool hop: the
+	 * bulkhead and the deadline apply as for {@link #submit}, the permit is held until the store's future
+	 * completes, and a call past its deadline is failed (recorded) and its future cancelled.
+	 * @param start starts the request and returns at once
+	 */
+	<T> CompletableFuture<T> submitNonBlocking(StoreOperation operation, @Nullable DataKind kind, Lane lane,
+			Supplier<? extends CompletionStage<T>> start) {
+		Semaphore permits = (lane == Lane.APPLICATION) ? this.applicationPermits : this.backgroundPermits;
+		if (!permits.tryAcquire()) {
+			return CompletableFuture.failedFuture(refused(operation, kind, lane));
+		}
+		NonBlockingCall<T> call = new NonBlockingCall<>(operation, kind, permits, this.ticker.read(),
+				this.timeoutNanos);
+		call.start(start);
+		return call;
+	}
+
+	/**
 	 * One store call: its future, its deadline and its permit. Exactly one of "the call returned" and "the deadline
 	 * passed" decides the outcome ({@link #decided}).
 	 */
-	private final class CallTask<T> extends CompletableFuture<T> implements Runnable {
+	private abstract class Call<T> extends CompletableFuture<T> {
 
-		private final StoreOperation operation;
+		final StoreOperation operation;
 
-		private final @Nullable DataKind kind;
+		final @Nullable DataKind kind;
 
-		private final Callable<T> call;
+		final Semaphore permits;
 
-		private final Semaphore permits;
+		final long startNanos;
 
-		private final long startNanos;
-
-		private final long deadlineNanos;
+		final long deadlineNanos;
 
 		private final AtomicBoolean decided = new AtomicBoolean();
 
-		/** The thread running the call, while it runs; interrupted by a timeout. Guarded by {@code this}. */
-		private @Nullable Thread runner;
-
 		private volatile @Nullable Future<?> timeout;
 
-		CallTask(StoreOperation operation, @Nullable DataKind kind, Callable<T> call, Semaphore permits,
-				long startNanos, long deadlineNanos) {
-			this.deadlineNanos = deadlineNanos;
+		Call(StoreOperation operation, @Nullable DataKind kind, Semaphore permits, long startNanos,
+				long deadlineNanos) {
 			this.operation = operation;
 			this.kind = kind;
-			this.call = call;
 			this.permits = permits;
 			this.startNanos = startNanos;
+			this.deadlineNanos = deadlineNanos;
 		}
 
-		void scheduleTimeout() {
+		final void scheduleTimeout() {
 			this.timeout = StoreCalls.this.scheduler.schedule(Runnable::run, this::timeOut, this.deadlineNanos,
 					TimeUnit.NANOSECONDS);
 			if (isDone()) {
 				cancelTimeout();
 			}
+		}
+
+		final void succeed(T result) {
+			if (this.decided.compareAndSet(false, true)) {
+				StoreCalls.this.lastSuccessNanos = StoreCalls.this.ticker.read();
+				complete(result);
+			}
+		}
+
+		final void fail(Throwable ex) {
+			if (!this.decided.compareAndSet(false, true)) {
+				return;
+			}
+			Throwable cause = (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
+			if (StoreCalls.this.timeoutNanos == 0 && this instanceof CallTask && isCallersInterrupt(cause)) {
+				// Inline call: the caller's own interrupt broke it, not the store.
+				Thread.currentThread().interrupt();
+				completeExceptionally(new DataStoreException(describe(this.operation, this.kind) + " was interrupted: "
+						+ "the calling thread's own interrupt (the store's status is unchanged)", cause));
+				return;
+			}
+			DataStoreException failure = new DataStoreException(describe(this.operation, this.kind) + " failed", cause);
+			StoreCalls.this.failures.recordFailure(failure, this.startNanos);
+			completeExceptionally(failure);
+		}
+
+		/** The deadline passed: the call fails (recorded first), then {@link #abort()} ends it. */
+		final void timeOut() {
+			if (!this.decided.compareAndSet(false, true)) {
+				return;
+			}
+			DataStoreException failure = new DataStoreException(describe(this.operation, this.kind) + " timed out after "
+					+ TimeUnit.NANOSECONDS.toMillis(this.deadlineNanos) + " ms");
+			StoreCalls.this.failures.recordFailure(failure, this.startNanos);
+			completeExceptionally(failure);
+			abort();
+		}
+
+		/** Ends a call whose deadline passed (interrupts its thread, cancels its request). */
+		abstract void abort();
+
+		final void cancelTimeout() {
+			Future<?> scheduled = this.timeout;
+			if (scheduled != null) {
+				scheduled.cancel(false);
+			}
+		}
+
+		/** Shutdown: a call that never ran fails, so nobody waits for it. */
+		final void abandon() {
+			if (this.decided.compareAndSet(false, true)) {
+				this.permits.release();
+				cancelTimeout();
+				completeExceptionally(new IllegalStateException("The data store is closed"));
+			}
+		}
+
+	}
+
+	/** A blocking store call, run on the executor (or inline with a zero timeout). */
+	private final class CallTask<T> extends Call<T> implements Runnable {
+
+		private final Callable<T> call;
+
+		/** The thread running the call, while it runs; interrupted by a timeout. Guarded by {@code this}. */
+		private @Nullable Thread runner;
+
+		CallTask(StoreOperation operation, @Nullable DataKind kind, Callable<T> call, Semaphore permits,
+				long startNanos, long deadlineNanos) {
+			super(operation, kind, permits, startNanos, deadlineNanos);
+			this.call = call;
 		}
 
 		@Override
@@ -291,10 +376,7 @@ final class StoreCalls {
 						this.runner = null;
 					}
 				}
-				if (this.decided.compareAndSet(false, true)) {
-					StoreCalls.this.lastSuccessNanos = StoreCalls.this.ticker.read();
-					complete(result);
-				}
+				succeed(result);
 			}
 			finally {
 				this.permits.release();
@@ -302,31 +384,8 @@ final class StoreCalls {
 			}
 		}
 
-		private void fail(Throwable ex) {
-			if (!this.decided.compareAndSet(false, true)) {
-				return;
-			}
-			if (StoreCalls.this.timeoutNanos == 0 && isCallersInterrupt(ex)) {
-				// Inline call: the caller's own interrupt broke it, not the store.
-				Thread.currentThread().interrupt();
-				completeExceptionally(new DataStoreException(describe(this.operation, this.kind) + " was interrupted: "
-						+ "the calling thread's own interrupt (the store's status is unchanged)", ex));
-				return;
-			}
-			DataStoreException failure = new DataStoreException(describe(this.operation, this.kind) + " failed", ex);
-			StoreCalls.this.failures.recordFailure(failure, this.startNanos);
-			completeExceptionally(failure);
-		}
-
-		/** The deadline passed: the call fails (recorded first), and its thread is interrupted. */
-		void timeOut() {
-			if (!this.decided.compareAndSet(false, true)) {
-				return;
-			}
-			DataStoreException failure = new DataStoreException(describe(this.operation, this.kind) + " timed out after "
-					+ TimeUnit.NANOSECONDS.toMillis(this.deadlineNanos) + " ms");
-			StoreCalls.this.failures.recordFailure(failure, this.startNanos);
-			completeExceptionally(failure);
+		@Override
+		void abort() {
 			synchronized (this) {
 				if (this.runner != null) {
 					this.runner.interrupt();
@@ -334,19 +393,49 @@ final class StoreCalls {
 			}
 		}
 
-		private void cancelTimeout() {
-			Future<?> scheduled = this.timeout;
-			if (scheduled != null) {
-				scheduled.cancel(false);
-			}
+	}
+
+	/** A read started through {@link NonBlockingReads}: no thread of ours waits for it. */
+	private final class NonBlockingCall<T> extends Call<T> {
+
+		private volatile @Nullable CompletionStage<T> request;
+
+		NonBlockingCall(StoreOperation operation, @Nullable DataKind kind, Semaphore permits, long startNanos,
+				long deadlineNanos) {
+			super(operation, kind, permits, startNanos, deadlineNanos);
 		}
 
-		/** Shutdown: a call that never ran fails, so nobody waits for it. */
-		void abandon() {
-			if (this.decided.compareAndSet(false, true)) {
+		void start(Supplier<? extends CompletionStage<T>> start) {
+			CompletionStage<T> started;
+			try {
+				started = java.util.Objects.requireNonNull(start.get(), "NonBlockingReads answered no future");
+			}
+			catch (Throwable ex) {
+				this.permits.release();
+				fail(ex);
+				return;
+			}
+			this.request = started;
+			if (StoreCalls.this.timeoutNanos > 0) {
+				scheduleTimeout();
+			}
+			started.whenComplete((result, error) -> {
 				this.permits.release();
 				cancelTimeout();
-				completeExceptionally(new IllegalStateException("The data store is closed"));
+				if (error != null) {
+					fail(error);
+				}
+				else {
+					succeed(result);
+				}
+			});
+		}
+
+		@Override
+		void abort() {
+			CompletionStage<T> started = this.request;
+			if (started != null) {
+				started.toCompletableFuture().cancel(true);
 			}
 		}
 
@@ -354,7 +443,7 @@ final class StoreCalls {
 
 	/** Completes calls that an executor shut down before running them. */
 	static void abandon(Runnable task) {
-		if (task instanceof StoreCalls.CallTask<?> call) {
+		if (task instanceof StoreCalls.Call<?> call) {
 			call.abandon();
 		}
 	}

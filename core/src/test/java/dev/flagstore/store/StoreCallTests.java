@@ -205,6 +205,83 @@ class StoreCallTests {
 		assertThat(store.getStatusProvider().getStatus().getLastError()).contains("timed out after 200 ms");
 	}
 
+	@Test
+	void nonBlockingReadsShouldStartOnTheCallersThreadAndKeepTheDeadline() {
+		NonBlockingStore core = new NonBlockingStore();
+		PersistentDataStoreWrapper store = wrapper(PersistentDataStoreWrapper.builder(core)
+			.cacheMode(CacheMode.NONE)
+			.operationTimeout(Duration.ofMillis(200))
+			.maxConcurrentCalls(1)
+			.heartbeatInterval(Duration.ZERO)
+			.pollInterval(Duration.ofSeconds(10)));
+		core.put(FEATURES, "a", new SerializedItemDescriptor(1, false, FEATURES.serialize(TestData.flag("a", 1))));
+		core.answerAtOnce = true;
+		assertThat(store.get(FEATURES, "a")).isEqualTo(TestData.flag("a", 1));
+		assertThat(core.startedOn).containsExactly(Thread.currentThread().getName());
+		assertThat(core.calls("get")).as("the blocking get is not used").isZero();
+		// A request that never answers: the caller fails at the deadline, the request is cancelled, and the
+		// permit comes back.
+		core.answerAtOnce = false;
+		long start = System.nanoTime();
+		assertThatExceptionOfType(DataStoreException.class).isThrownBy(() -> store.get(FEATURES, "a"))
+			.withMessageContaining("timed out after 200 ms");
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(200 + 150));
+		assertThat(core.pending.peek().isCancelled()).isTrue();
+		assertThat(store.getStatusProvider().getStatus().isAvailable()).isFalse();
+		core.answerAtOnce = true;
+		assertThat(store.getAll(FEATURES).items()).containsOnlyKeys("a");
+	}
+
+	@Test
+	void failedNonBlockingReadShouldBeAnOutage() {
+		NonBlockingStore core = new NonBlockingStore();
+		PersistentDataStoreWrapper store = wrapper(PersistentDataStoreWrapper.builder(core)
+			.cacheMode(CacheMode.TTL)
+			.heartbeatInterval(Duration.ZERO)
+			.pollInterval(Duration.ofSeconds(10)));
+		core.answerAtOnce = true;
+		core.fail();
+		assertThatExceptionOfType(DataStoreException.class).isThrownBy(() -> store.get(FEATURES, "a"))
+			.withMessageContaining("get(features) failed");
+		assertThat(store.getStatusProvider().getStatus().isAvailable()).isFalse();
+	}
+
+	/** Answers reads through futures: completed at once from the data, or left pending (and kept) until cancelled. */
+	static final class NonBlockingStore extends TestPersistentStore implements NonBlockingReads {
+
+		final List<String> startedOn = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+		final java.util.Queue<java.util.concurrent.CompletableFuture<?>> pending = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+		volatile boolean answerAtOnce;
+
+		@Override
+		public java.util.concurrent.CompletionStage<@Nullable SerializedItemDescriptor> getAsync(DataKind kind,
+				String key) {
+			this.startedOn.add(Thread.currentThread().getName());
+			return answer(() -> stored(kind, key));
+		}
+
+		@Override
+		public java.util.concurrent.CompletionStage<KeyedItems<SerializedItemDescriptor>> getAllAsync(DataKind kind) {
+			this.startedOn.add(Thread.currentThread().getName());
+			return answer(() -> super.getAll(kind));
+		}
+
+		private <T> java.util.concurrent.CompletableFuture<T> answer(java.util.function.Supplier<T> read) {
+			if (this.mode == Mode.FAIL) {
+				return java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("connection reset"));
+			}
+			if (this.answerAtOnce) {
+				return java.util.concurrent.CompletableFuture.completedFuture(read.get());
+			}
+			java.util.concurrent.CompletableFuture<T> never = new java.util.concurrent.CompletableFuture<>();
+			this.pending.add(never);
+			return never;
+		}
+
+	}
+
 	static int storeCallThreads() {
 		return (int) Thread.getAllStackTraces()
 			.keySet()
