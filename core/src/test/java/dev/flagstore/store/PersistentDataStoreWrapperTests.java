@@ -50,6 +50,15 @@ class PersistentDataStoreWrapperTests {
 			.operationTimeout(Duration.ofMillis(500));
 	}
 
+	/** On fake time: the test moves {@link #ticker} and runs what falls due with {@link #scheduler}. */
+	private PersistentDataStoreWrapper.Builder fakeTime(PersistentDataStoreWrapper.Builder builder) {
+		return builder.ticker(this.ticker).scheduler(this.scheduler).executor(Runnable::run);
+	}
+
+	private final FakeTicker ticker = new FakeTicker();
+
+	private final ManualScheduler scheduler = new ManualScheduler(this.ticker);
+
 	private PersistentDataStoreWrapper wrapper(PersistentDataStoreWrapper.Builder builder) {
 		PersistentDataStoreWrapper wrapper = builder.build();
 		this.wrappers.add(wrapper);
@@ -408,11 +417,11 @@ class PersistentDataStoreWrapperTests {
 
 	@Test
 	void zeroHeartbeatShouldMakeNoStoreCallsWhileIdle() {
-		PersistentDataStoreWrapper store = wrapper(CacheMode.TTL);
+		PersistentDataStoreWrapper store = wrapper(fakeTime(builder(CacheMode.TTL)));
 		store.init(dataSet(flag("a", 1)));
 		int before = this.core.calls.values().stream().mapToInt(AtomicInteger::get).sum();
-		await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
-			.until(() -> this.core.calls.values().stream().mapToInt(AtomicInteger::get).sum() == before);
+		this.scheduler.advance(Duration.ofHours(1));
+		assertThat(this.core.calls.values().stream().mapToInt(AtomicInteger::get).sum()).isEqualTo(before);
 	}
 
 	@Test
@@ -650,15 +659,16 @@ class PersistentDataStoreWrapperTests {
 
 	@Test
 	void pushedStatusShouldBeAdoptedAndPublishedAsIs() {
-		PersistentDataStoreWrapper store = wrapper(CacheMode.TTL);
+		PersistentDataStoreWrapper store = wrapper(fakeTime(builder(CacheMode.TTL)));
 		RecordingListener listener = listen(store);
 		DataStoreStatus pushed = new DataStoreStatus(false, false, java.time.Instant.parse("2026-01-01T00:00:00Z"),
 				"told by the store");
 		this.core.sink.updateStatus(pushed);
 		assertThat(store.getStatusProvider().getStatus()).isEqualTo(pushed);
-		await().until(() -> listener.received.equals(List.of(pushed)));
+		assertThat(listener.received).containsExactly(pushed);
 		// Not polling: the store must push its recovery itself.
-		await().during(Duration.ofMillis(200)).until(() -> this.core.calls("isStoreAvailable") == 0);
+		this.scheduler.advance(Duration.ofMinutes(1));
+		assertThat(this.core.calls("isStoreAvailable")).isZero();
 		assertThatNullPointerException().isThrownBy(() -> this.core.sink.updateStatus(null));
 	}
 
@@ -676,17 +686,29 @@ class PersistentDataStoreWrapperTests {
 
 	@Test
 	void closeShouldStopPollingAndPublishNothingAfterwards() {
-		PersistentDataStoreWrapper store = wrapper(builder(CacheMode.TTL).heartbeatInterval(Duration.ofMillis(20)));
+		PersistentDataStoreWrapper store = wrapper(fakeTime(builder(CacheMode.TTL).heartbeatInterval(Duration.ofMillis(20))));
 		RecordingListener listener = listen(store);
 		this.core.fail();
 		assertThatExceptionOfType(DataStoreException.class).isThrownBy(() -> store.get(FEATURES, "a"));
-		await().until(() -> listener.states().equals(List.of("down")));
-		store.close();
+		assertThat(listener.states()).containsExactly("down");
+		this.scheduler.advance(Duration.ofMillis(100));
 		int probes = this.core.calls("isStoreAvailable");
+		assertThat(probes).as("polling").isPositive();
+		store.close();
 		this.core.recover();
 		this.core.sink.updateStatus(DataStoreStatus.available(java.time.Instant.now()));
-		await().during(Duration.ofMillis(200)).until(() -> this.core.calls("isStoreAvailable") == probes);
+		this.scheduler.advance(Duration.ofMinutes(1));
+		assertThat(this.core.calls("isStoreAvailable")).isEqualTo(probes);
 		assertThat(listener.states()).containsExactly("down");
+		assertThat(this.scheduler.pending()).as("nothing scheduled after close").isZero();
+	}
+
+	@Test
+	void closeShouldLeaveNoFlagstoreThread() {
+		PersistentDataStoreWrapper store = wrapper(builder(CacheMode.TTL).heartbeatInterval(Duration.ofMillis(20)));
+		this.core.fail();
+		assertThatExceptionOfType(DataStoreException.class).isThrownBy(() -> store.get(FEATURES, "a"));
+		store.close();
 		await().atMost(Duration.ofSeconds(5)).until(() -> flagstoreThreads().isEmpty());
 	}
 

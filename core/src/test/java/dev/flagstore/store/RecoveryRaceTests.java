@@ -40,10 +40,12 @@ class RecoveryRaceTests {
 			assertThat(core.held.await(10, TimeUnit.SECONDS)).as("the poller reached the write-back").isTrue();
 			core.fail();
 			assertThatExceptionOfType(DataStoreException.class).isThrownBy(() -> store.upsert(FEATURES, "a", flag("a", 3)));
+			int probes = core.calls("isStoreAvailable");
 			gate.countDown();
-			await().during(Duration.ofMillis(100)).atMost(Duration.ofSeconds(5))
-				.untilAsserted(() -> assertThat(store.getStatusProvider().getStatus().isAvailable())
-					.as("the store failed after the probe").isFalse());
+			// The next poll's probe means the gated poll has finished (and reported its recovery, or not).
+			await().until(() -> core.calls("isStoreAvailable") > probes);
+			assertThat(store.getStatusProvider().getStatus().isAvailable()).as("the store failed after the probe")
+				.isFalse();
 			core.recover();
 			await().untilAsserted(() -> {
 				assertThat(store.getStatusProvider().getStatus().isAvailable()).isTrue();

@@ -90,7 +90,10 @@ class StoreCallTests {
 			readers.shutdownNow();
 		}
 		assertThat(unexpected).hasValue(0);
-		assertThat(Duration.ofNanos(slowestNanos.get())).as("slowest read").isLessThan(Duration.ofMillis(100 + 150));
+		// Before the redesign the slowest read took about 12 s. The slack is for a loaded 2-core build machine (50
+		// readers and the pool share it with the build); the chaos suite checks the timeout + 50 ms bound on real
+		// servers.
+		assertThat(Duration.ofNanos(slowestNanos.get())).as("slowest read").isLessThan(Duration.ofMillis(100 + 400));
 		assertThat(maxThreads.get()).as("flagstore-store-call threads")
 			.isLessThanOrEqualTo(maxConcurrentCalls + StoreCalls.BACKGROUND_PERMITS + 2);
 		assertThat(store.getStatusProvider().getStatus().isAvailable()).isFalse();
