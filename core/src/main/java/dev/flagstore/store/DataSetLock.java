@@ -52,13 +52,13 @@ final class DataSetLock {
 		long start = System.nanoTime();
 		try {
 			if (!target.tryLock(this.timeoutNanos, TimeUnit.NANOSECONDS)) {
-				throw new DataStoreException(StoreCalls.describe(operation, kind) + " timed out after "
+				throw new UnattemptedCallException(StoreCalls.describe(operation, kind) + " timed out after "
 						+ TimeUnit.NANOSECONDS.toMillis(this.timeoutNanos) + " ms waiting for a concurrent init");
 			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			throw new DataStoreException(StoreCalls.describe(operation, kind) + " was interrupted: the calling "
+			throw new UnattemptedCallException(StoreCalls.describe(operation, kind) + " was interrupted: the calling "
 					+ "thread's own interrupt (the store's status is unchanged)", ex);
 		}
 		return this.timeoutNanos - (System.nanoTime() - start);

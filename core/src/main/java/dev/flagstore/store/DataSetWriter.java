@@ -38,11 +38,17 @@ final class DataSetWriter {
 			try {
 				this.store.init(allData, Lane.APPLICATION, StoreOperation.INIT, remaining);
 			}
+			catch (UnattemptedCallException ex) {
+				throw ex;
+			}
 			catch (DataStoreException ex) {
 				// FOREVER: the cache becomes the truth and is written back on recovery. Otherwise the warm cache is
 				// kept as it was, so reads keep being answered during the outage.
 				if (this.cache instanceof ForeverCache forever) {
 					forever.replaceFailed(allData);
+					if (this.status.isAvailable()) {
+						this.status.recordFailure(ex, this.ticker.read());
+					}
 				}
 				throw ex;
 			}
@@ -62,9 +68,17 @@ final class DataSetWriter {
 			try {
 				applied = this.store.upsert(kind, key, item, Lane.APPLICATION, StoreOperation.UPSERT, remaining);
 			}
+			catch (UnattemptedCallException ex) {
+				throw ex;
+			}
 			catch (DataStoreException ex) {
 				if (this.cache instanceof ForeverCache forever) {
 					forever.writeFailed(kind, key, item);
+					if (this.status.isAvailable()) {
+						// The failure was not news for the status (the call started before the store was last seen
+						// working), but the cache now holds a write the store does not: a write-back is due.
+						this.status.recordFailure(ex, this.ticker.read());
+					}
 				}
 				throw ex;
 			}

@@ -42,6 +42,16 @@ final class ErrorDescriptions {
 	 * credentials removed.
 	 */
 	static String describe(Throwable error) {
+		try {
+			return describeChain(error);
+		}
+		catch (RuntimeException | LinkageError ex) {
+			// An exception whose getMessage() or getCause() throws: say what can be said without it.
+			return error.getClass().getSimpleName();
+		}
+	}
+
+	private static String describeChain(Throwable error) {
 		StringBuilder text = new StringBuilder();
 		int extra = 0;
 		Throwable current = error;

@@ -58,6 +58,15 @@ final class ForeverCache implements DataCache {
 	 */
 	private volatile boolean replacementPending;
 
+	/**
+	 * While a replacement is pending: every kind the cache knew before it (and the new data set's), so that the
+	 * write-back can also empty the kinds the new data set lacks. Written under the exclusive write lock.
+	 */
+	private volatile java.util.Set<DataKind> replacedKinds = java.util.Set.of();
+
+	/** How many writes failed and were kept for the write-back: one that comes in during a write-back voids it. */
+	private final java.util.concurrent.atomic.AtomicLong failedWrites = new java.util.concurrent.atomic.AtomicLong();
+
 	ForeverCache(StoreAccess store, Duration missTtl, Ticker ticker) {
 		this.store = store;
 		this.ticker = ticker;
@@ -69,19 +78,26 @@ final class ForeverCache implements DataCache {
 
 	@Override
 	public @Nullable ItemDescriptor get(DataKind kind, String key) {
-		Stamped<KeyedItems<ItemDescriptor>> snapshot = this.all.getIfCurrent(kind);
+		Stamped<KeyedItems<ItemDescriptor>> snapshot = this.all.peekCurrent(kind);
 		if (snapshot != null) {
 			ItemDescriptor item = snapshot.value.items().get(key);
 			if (item != null) {
+				// An item read: a hit of the items cache, wherever the item is kept.
+				this.items.recordHit();
 				return item;
 			}
+		}
+		if (this.replacementPending) {
+			// The data set of an init the store has not taken yet is the truth: what it lacks is absent, whatever
+			// the store still holds.
+			return null;
 		}
 		long stamp = this.generation.forLoad();
 		Optional<ItemDescriptor> found = this.items.get(new ItemKey(kind, key), () -> this.store.loadItem(kind, key),
 				this.store.calls(), StoreOperation.GET, kind);
-		if (found.isPresent() && snapshot != null && stamp == this.generation.current()) {
+		if (found.isPresent() && snapshot != null) {
 			// What the store had joins the snapshot, so that getAll() answers it too.
-			this.all.merge(kind, single(key, found.get()), WITH_ITEMS, true, true);
+			this.all.merge(kind, single(key, found.get()), WITH_ITEMS, true, true, stamp);
 		}
 		return found.orElse(null);
 	}
@@ -91,6 +107,9 @@ final class ForeverCache implements DataCache {
 		Stamped<KeyedItems<ItemDescriptor>> snapshot = this.all.getIfCurrent(kind);
 		if (snapshot != null) {
 			return snapshot.value;
+		}
+		if (this.replacementPending) {
+			return KeyedItems.empty();
 		}
 		return this.all.get(kind, () -> this.store.loadAll(kind, Lane.APPLICATION, StoreOperation.GET_ALL),
 				this.store.calls(), StoreOperation.GET_ALL, kind);
@@ -110,6 +129,14 @@ final class ForeverCache implements DataCache {
 	}
 
 	private void replace(FullDataSet<ItemDescriptor> data, boolean pending) {
+		java.util.Set<DataKind> kinds = new java.util.LinkedHashSet<>();
+		if (pending) {
+			if (this.replacementPending) {
+				kinds.addAll(this.replacedKinds);
+			}
+			kinds.addAll(snapshot().keySet());
+			kinds.addAll(data.data().keySet());
+		}
 		long stamp = this.generation.beginReplace();
 		try {
 			this.items.clear();
@@ -121,6 +148,7 @@ final class ForeverCache implements DataCache {
 						new Stamped<>(Optional.of(item), stamp, now)));
 			});
 			this.holdsFullDataSet = true;
+			this.replacedKinds = java.util.Set.copyOf(kinds);
 			this.replacementPending = pending;
 		}
 		finally {
@@ -130,14 +158,26 @@ final class ForeverCache implements DataCache {
 
 	@Override
 	public void written(DataKind kind, String key, ItemDescriptor item) {
-		this.items.merge(new ItemKey(kind, key), Optional.of(item), NEWER_ITEM, false, false);
+		long current = this.generation.current();
+		this.items.merge(new ItemKey(kind, key), Optional.of(item), NEWER_ITEM, false, false, current);
 		// The snapshot is what a write-back sends: keep it complete, and create the kind if the data set lacked it.
-		this.all.merge(kind, single(key, item), WITH_ITEMS, !this.holdsFullDataSet, true);
+		this.all.merge(kind, single(key, item), WITH_ITEMS, !this.holdsFullDataSet, true, current);
 	}
 
 	/** An upsert failed: the cache keeps it, to be written back on recovery. */
 	void writeFailed(DataKind kind, String key, ItemDescriptor item) {
 		written(kind, key, item);
+		this.failedWrites.incrementAndGet();
+	}
+
+	/** A count that changes whenever a failed write is kept for the write-back. */
+	long failedWrites() {
+		return this.failedWrites.get();
+	}
+
+	/** While a replacement is pending, every kind the write-back must make the store agree on. */
+	java.util.Set<DataKind> replacedKinds() {
+		return this.replacedKinds;
 	}
 
 	@Override
@@ -146,8 +186,8 @@ final class ForeverCache implements DataCache {
 		CompletableFuture<Optional<ItemDescriptor>> load = this.store.loadItem(kind, key);
 		this.items.reload(new ItemKey(kind, key), () -> load, NEWER_ITEM);
 		load.thenAccept(found -> {
-			if (found.isPresent() && stamp == this.generation.current()) {
-				this.all.merge(kind, single(key, found.get()), WITH_ITEMS, true, true);
+			if (found.isPresent()) {
+				this.all.merge(kind, single(key, found.get()), WITH_ITEMS, true, true, stamp);
 			}
 		});
 	}
@@ -163,6 +203,7 @@ final class ForeverCache implements DataCache {
 	/** The write-back reached the store (exclusive or shared lock held, generation unchanged). */
 	void writtenBack() {
 		this.replacementPending = false;
+		this.replacedKinds = java.util.Set.of();
 	}
 
 	long generation() {

@@ -12,15 +12,31 @@ final class NamedThreadFactory implements ThreadFactory {
 
 	private final AtomicInteger count = new AtomicInteger();
 
+	/** The threads it made that are still running. */
+	private final java.util.Set<Thread> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
 	NamedThreadFactory(String prefix) {
 		this.prefix = prefix;
 	}
 
 	@Override
 	public Thread newThread(Runnable task) {
-		Thread thread = new Thread(task, this.prefix + "-" + this.count.incrementAndGet());
+		Thread thread = new Thread(() -> {
+			try {
+				task.run();
+			}
+			finally {
+				this.running.remove(Thread.currentThread());
+			}
+		}, this.prefix + "-" + this.count.incrementAndGet());
 		thread.setDaemon(true);
+		this.running.add(thread);
 		return thread;
+	}
+
+	/** Whether {@code thread} is one of this factory's, still running. */
+	boolean made(Thread thread) {
+		return this.running.contains(thread);
 	}
 
 }

@@ -111,8 +111,19 @@ public final class PersistentDataStoreWrapper implements DataStore {
 			}
 		}
 		this.writer = new DataSetWriter(this.store, this.cache, lock, this.status, this.initialized, this.ticker);
+		try {
+			this.core.setUpdateSink(this.status);
+		}
+		catch (RuntimeException | Error ex) {
+			// Nothing runs yet but what this wrapper took: give it back, or a failed build() leaks it.
+			this.status.close();
+			this.ownedExecutors.forEach(ExecutorService::shutdownNow);
+			if (this.coarseTicker != null) {
+				this.coarseTicker.release();
+			}
+			throw ex;
+		}
 		this.status.start(this::poll, this::heartbeat, this.heartbeatNanos);
-		this.core.setUpdateSink(this.status);
 	}
 
 	/**
@@ -203,16 +214,28 @@ public final class PersistentDataStoreWrapper implements DataStore {
 			executor.shutdownNow().forEach(StoreCalls::abandon);
 		}
 		long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
-		try {
-			for (ExecutorService executor : this.ownedExecutors) {
-				if (!executor.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-					logger.warn("Some flagstore threads did not stop within 2 s of close()");
+		boolean interrupted = false;
+		boolean late = false;
+		for (ExecutorService executor : this.ownedExecutors) {
+			if (isOwnThread(executor)) {
+				// close() from one of this pool's threads (a status listener): it ends once this returns.
+				continue;
+			}
+			while (true) {
+				try {
+					if (!executor.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+						late = true;
+					}
 					break;
+				}
+				catch (InterruptedException ex) {
+					// Keep waiting (within the deadline): the store must not be closed under a call still running.
+					interrupted = true;
 				}
 			}
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
+		if (late) {
+			logger.warn("Some flagstore threads did not stop within 2 s of close()");
 		}
 		try {
 			this.core.close();
@@ -223,6 +246,14 @@ public final class PersistentDataStoreWrapper implements DataStore {
 		if (this.coarseTicker != null) {
 			this.coarseTicker.release();
 		}
+		if (interrupted) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private static boolean isOwnThread(ExecutorService executor) {
+		return executor instanceof ThreadPoolExecutor pool && pool.getThreadFactory() instanceof NamedThreadFactory factory
+				&& factory.made(Thread.currentThread());
 	}
 
 	private void ensureOpen() {

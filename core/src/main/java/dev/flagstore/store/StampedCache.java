@@ -80,6 +80,26 @@ final class StampedCache<K, V> {
 		return stamped;
 	}
 
+	/** Like {@link #getIfCurrent} without counting a hit (the caller counts it where it belongs). */
+	@Nullable Stamped<V> peekCurrent(K key) {
+		CompletableFuture<Stamped<V>> future = this.map.get(key);
+		if (future == null || !future.isDone() || future.isCompletedExceptionally()) {
+			return null;
+		}
+		Stamped<V> stamped = future.join();
+		return (stamped.generation == this.generation.current()) ? stamped : null;
+	}
+
+	/** Counts a hit answered from another cache's value (FOREVER: an item found in its kind's snapshot). */
+	void recordHit() {
+		this.stats.recordHits(1);
+	}
+
+	/** Counts a reload that failed (the refresh policies reload outside Caffeine's loading). */
+	void recordLoadFailure(long loadNanos) {
+		this.stats.recordLoadFailure(loadNanos);
+	}
+
 	/**
 	 * The cached value, loading it if absent (or of an older generation): waits for the load, shared with other
 	 * readers of the key, within the deadline.
@@ -91,6 +111,12 @@ final class StampedCache<K, V> {
 			@Nullable DataKind kind) {
 		while (true) {
 			long stamp = this.generation.forLoad();
+			CompletableFuture<Stamped<V>> mapped = this.map.get(key);
+			if (mapped != null && isReplaceable(mapped)) {
+				// An earlier failure, or the old data set's answer: drop it (only if still mapped) before Caffeine
+				// would count it as a hit.
+				this.map.remove(key, mapped);
+			}
 			@SuppressWarnings({ "unchecked", "rawtypes" })
 			CompletableFuture<Stamped<V>>[] created = new CompletableFuture[1];
 			CompletableFuture<Stamped<V>> future = this.cache.get(key, (k, executor) -> {
@@ -106,7 +132,17 @@ final class StampedCache<K, V> {
 				this.map.remove(key, future);
 				continue;
 			}
-			Stamped<V> stamped = calls.await(future, operation, kind);
+			Stamped<V> stamped;
+			try {
+				stamped = calls.await(future, operation, kind);
+			}
+			catch (DataStoreException ex) {
+				if (!future.isDone() && !Thread.currentThread().isInterrupted()) {
+					// Timed out waiting for a load that did not complete: no later reader waits for it again.
+					this.map.remove(key, future);
+				}
+				throw ex;
+			}
 			if (this.generation.isOlder(stamped.generation)) {
 				this.map.remove(key, future);
 			}
@@ -154,12 +190,12 @@ final class StampedCache<K, V> {
 			load = loader.get();
 		}
 		catch (RuntimeException ex) {
-			target.completeExceptionally(ex);
+			target.completeExceptionally(new LoadFailure(ex));
 			return;
 		}
 		load.whenComplete((value, error) -> {
 			if (error != null) {
-				target.completeExceptionally(error);
+				target.completeExceptionally(new LoadFailure(error));
 			}
 			else {
 				target.complete(new Stamped<>(value, stamp, this.ticker.read()));
@@ -168,26 +204,66 @@ final class StampedCache<K, V> {
 	}
 
 	/**
-	 * Puts {@code value} for {@code key} (an item the store now holds), merged by {@code newer} with the value of
-	 * the current generation the cache holds. Where a load is in flight, the value goes in at once and the load's
-	 * answer is merged when it arrives (if the key is still cached then), so neither a reader nor the writer waits,
-	 * and the cache never goes back to an older version.
-	 * @param onlyIfPresent leave the key absent if it is absent
-	 * @param partial {@code value} is a fragment of what the key maps to (one item of a kind's items): it is never
-	 * put in place of a load in flight, but merged into the load's answer when that arrives
+	 * A failed load, as the cache's future carries it. Caffeine logs every failed asynchronous load at WARNING with
+	 * its stack trace (unsanitized, once per failed read) unless the failure is a {@link CancellationException}: the
+	 * status already reports the outage, once, sanitized. Waiters get the store's failure itself (its cause).
 	 */
-	void merge(K key, V value, BinaryOperator<V> newer, boolean onlyIfPresent, boolean partial) {
-		Stamped<V> fresh = stamp(value);
+	static final class LoadFailure extends java.util.concurrent.CancellationException {
+
+		private static final long serialVersionUID = 1L;
+
+		LoadFailure(Throwable failure) {
+			super("load failed");
+			initCause((failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null)
+					? failure.getCause() : failure);
+		}
+
+	}
+
+	/**
+	 * Puts {@code value} for {@code key} (an item the store now holds), merged by {@code newer} with the value of
+	 * the current generation the cache holds, as one atomic step on the key. Nothing changes if the data set is no
+	 * longer generation {@code stamp} (an {@code init} replaced it since the value was read). Where a load is in
+	 * flight, neither a reader nor the writer waits: a whole value goes in at once and the load's answer is merged
+	 * when it arrives (if the key is still cached then); a fragment is merged into the load's answer, and readers
+	 * who join from now on get the merged value. So the cache never goes back to an older version.
+	 * @param onlyIfPresent leave the key absent if it is absent (or its load fails)
+	 * @param partial {@code value} is a fragment of what the key maps to (one item of a kind's items): it never
+	 * replaces a value or a load, it is merged into them
+	 * @param stamp the generation {@code value} belongs to
+	 */
+	void merge(K key, V value, BinaryOperator<V> newer, boolean onlyIfPresent, boolean partial, long stamp) {
+		if (stamp == CacheGeneration.NONE) {
+			return;
+		}
+		Stamped<V> fresh = new Stamped<>(value, stamp, this.ticker.read());
 		@SuppressWarnings({ "unchecked", "rawtypes" })
-		CompletableFuture<Stamped<V>>[] inFlight = new CompletableFuture[1];
+		CompletableFuture<Stamped<V>>[] tracked = new CompletableFuture[2];
 		java.util.function.BiFunction<K, CompletableFuture<Stamped<V>>, CompletableFuture<Stamped<V>>> remap = (k,
 				existing) -> {
-			if (isReplaceable(existing)) {
-				return CompletableFuture.completedFuture(fresh);
+			if (this.generation.current() != stamp) {
+				return existing;
+			}
+			if (existing == null || isReplaceable(existing)) {
+				// A fragment only creates the key where a complete value is not to be had (onlyIfPresent false).
+				return (onlyIfPresent && partial) ? existing : CompletableFuture.completedFuture(fresh);
 			}
 			if (!existing.isDone()) {
-				inFlight[0] = existing;
-				return partial ? existing : CompletableFuture.completedFuture(fresh);
+				if (partial) {
+					CompletableFuture<Stamped<V>> derived = existing.handle((loaded, error) -> {
+						if (error == null && !this.generation.isOlder(loaded.generation)) {
+							return combine(loaded, fresh, newer);
+						}
+						if (error != null && onlyIfPresent) {
+							throw new java.util.concurrent.CompletionException(error);
+						}
+						return fresh;
+					});
+					tracked[0] = derived;
+					return derived;
+				}
+				tracked[1] = existing;
+				return CompletableFuture.completedFuture(fresh);
 			}
 			Stamped<V> merged = combine(existing.join(), fresh, newer);
 			return (merged == existing.join()) ? existing : CompletableFuture.completedFuture(merged);
@@ -198,19 +274,11 @@ final class StampedCache<K, V> {
 		else {
 			this.map.compute(key, remap);
 		}
-		if (inFlight[0] != null) {
-			if (partial) {
-				// After the load (or its failure), unless an init replaced the data set meanwhile.
-				long generationNow = fresh.generation;
-				inFlight[0].whenComplete((loaded, error) -> {
-					if (this.generation.current() == generationNow) {
-						merge(key, value, newer, onlyIfPresent, true);
-					}
-				});
-			}
-			else {
-				mergeWhenDone(key, inFlight[0], newer);
-			}
+		if (tracked[0] != null) {
+			track(key, tracked[0]);
+		}
+		if (tracked[1] != null) {
+			mergeWhenDone(key, tracked[1], newer);
 		}
 	}
 
@@ -251,11 +319,6 @@ final class StampedCache<K, V> {
 				}
 			});
 		}
-	}
-
-	/** Puts {@code value} as is, replacing what the cache holds. */
-	void put(K key, V value) {
-		this.map.put(key, CompletableFuture.completedFuture(stamp(value)));
 	}
 
 	/** Puts a value already stamped (by a replacement in progress). */

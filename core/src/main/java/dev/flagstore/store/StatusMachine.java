@@ -290,7 +290,28 @@ final class StatusMachine implements DataStoreStatusProvider, DataStoreUpdateSin
 	}
 
 	private void schedulePoll(long epoch) {
-		this.scheduler.schedule(this.executor, () -> poll(epoch), this.pollNanos, TimeUnit.NANOSECONDS);
+		later(() -> poll(epoch), this.pollNanos, () -> schedulePoll(epoch));
+	}
+
+	/**
+	 * Runs {@code task} on the executor after {@code delayNanos}; if the executor refuses it (a bounded executor
+	 * given to the builder), {@code retry} schedules it again, so a chain never ends while it should run.
+	 */
+	private void later(Runnable task, long delayNanos, Runnable retry) {
+		this.scheduler.schedule(Runnable::run, () -> {
+			if (this.state.closed()) {
+				return;
+			}
+			try {
+				this.executor.execute(task);
+			}
+			catch (java.util.concurrent.RejectedExecutionException ex) {
+				if (!this.state.closed()) {
+					logger.debug("The executor refused a status task; trying again later", ex);
+					retry.run();
+				}
+			}
+		}, delayNanos, TimeUnit.NANOSECONDS);
 	}
 
 	private void poll(long epoch) {
@@ -301,7 +322,9 @@ final class StatusMachine implements DataStoreStatusProvider, DataStoreUpdateSin
 			this.pollAction.run();
 		}
 		catch (Throwable ex) {
-			logger.warn("Data store status poll failed unexpectedly; it will run again", ex);
+			if (!this.state.closed()) {
+				logger.warn("Data store status poll failed unexpectedly; it will run again", ex);
+			}
 		}
 		if (isCurrentPoll(epoch)) {
 			schedulePoll(epoch);
@@ -314,7 +337,7 @@ final class StatusMachine implements DataStoreStatusProvider, DataStoreUpdateSin
 	}
 
 	private void scheduleHeartbeat(LongSupplier heartbeat, long delayNanos) {
-		this.scheduler.schedule(this.executor, () -> {
+		later(() -> {
 			if (this.state.closed()) {
 				return;
 			}
@@ -323,12 +346,14 @@ final class StatusMachine implements DataStoreStatusProvider, DataStoreUpdateSin
 				next = heartbeat.getAsLong();
 			}
 			catch (Throwable ex) {
-				logger.warn("Data store heartbeat failed unexpectedly; it will run again", ex);
+				if (!this.state.closed()) {
+					logger.warn("Data store heartbeat failed unexpectedly; it will run again", ex);
+				}
 			}
 			if (!this.state.closed()) {
 				scheduleHeartbeat(heartbeat, next);
 			}
-		}, delayNanos, TimeUnit.NANOSECONDS);
+		}, delayNanos, () -> scheduleHeartbeat(heartbeat, delayNanos));
 	}
 
 	long now() {

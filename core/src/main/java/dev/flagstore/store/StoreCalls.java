@@ -134,7 +134,7 @@ final class StoreCalls {
 	private <T> CompletableFuture<T> submit(StoreOperation operation, @Nullable DataKind kind, Lane lane,
 			Callable<T> call, long deadlineNanos) {
 		if (this.timeoutNanos > 0 && deadlineNanos <= 0) {
-			return CompletableFuture.failedFuture(new DataStoreException(describe(operation, kind)
+			return CompletableFuture.failedFuture(new UnattemptedCallException(describe(operation, kind)
 					+ " timed out after " + TimeUnit.NANOSECONDS.toMillis(this.timeoutNanos)
 					+ " ms waiting for a concurrent init"));
 		}
@@ -176,13 +176,24 @@ final class StoreCalls {
 			// The caller's own interrupt says nothing about the store: no status change, and the call (which other
 			// readers may share) goes on.
 			Thread.currentThread().interrupt();
-			throw new DataStoreException(describe(operation, kind) + " was interrupted: the calling thread's own "
+			throw new UnattemptedCallException(describe(operation, kind) + " was interrupted: the calling thread's own "
 					+ "interrupt (the store's status is unchanged)", ex);
 		}
 		catch (TimeoutException ex) {
 			if (future instanceof Call<?> task) {
 				task.timeOut();
-				return join(future);
+				try {
+					// Decided by now (by this timeout, or by the call an instant before): completes at once.
+					future.get(SLACK_NANOS, TimeUnit.NANOSECONDS);
+				}
+				catch (TimeoutException | InterruptedException | ExecutionException | CancellationException late) {
+					if (late instanceof InterruptedException) {
+						Thread.currentThread().interrupt();
+					}
+				}
+				if (future.isDone()) {
+					return join(future);
+				}
 			}
 			// Waiting on a load derived from a call whose own timeout did not fire in time.
 			DataStoreException failure = new DataStoreException(describe(operation, kind) + " timed out after "
@@ -204,7 +215,11 @@ final class StoreCalls {
 			return future.join();
 		}
 		catch (CompletionException | CancellationException ex) {
-			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+			Throwable cause = ex;
+			while ((cause instanceof CompletionException || cause instanceof CancellationException)
+					&& cause.getCause() != null) {
+				cause = cause.getCause();
+			}
 			if (cause instanceof DataStoreException failure) {
 				// A fresh exception for each waiter (several may share one call), with this thread's stack.
 				throw (failure instanceof MalformedItemException malformed) ? malformed
@@ -217,10 +232,10 @@ final class StoreCalls {
 		}
 	}
 
-	private DataStoreException refused(StoreOperation operation, @Nullable DataKind kind, Lane lane) {
-		return (lane == Lane.APPLICATION) ? new DataStoreException(describe(operation, kind) + " refused: "
+	private UnattemptedCallException refused(StoreOperation operation, @Nullable DataKind kind, Lane lane) {
+		return (lane == Lane.APPLICATION) ? new UnattemptedCallException(describe(operation, kind) + " refused: "
 				+ this.maxConcurrentCalls + " store calls are already in flight (flagstore.store.max-concurrent-calls)")
-				: new DataStoreException(describe(operation, kind) + " refused: an earlier background call to the "
+				: new UnattemptedCallException(describe(operation, kind) + " refused: an earlier background call to the "
 						+ "store has not returned yet");
 	}
 
@@ -262,6 +277,9 @@ final class StoreCalls {
 
 		final long deadlineNanos;
 
+		/** The thread that started the call: a failure on it may be the caller's own interrupt. */
+		final Thread submitter = Thread.currentThread();
+
 		private final AtomicBoolean decided = new AtomicBoolean();
 
 		private volatile @Nullable Future<?> timeout;
@@ -295,16 +313,22 @@ final class StoreCalls {
 				return;
 			}
 			Throwable cause = (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
-			if (StoreCalls.this.timeoutNanos == 0 && this instanceof CallTask && isCallersInterrupt(cause)) {
-				// Inline call: the caller's own interrupt broke it, not the store.
+			if (Thread.currentThread() == this.submitter && isCallersInterrupt(cause)) {
+				// Run on the caller's thread (no deadline, or an executor that runs tasks in place): the caller's own
+				// interrupt broke it, not the store.
 				Thread.currentThread().interrupt();
-				completeExceptionally(new DataStoreException(describe(this.operation, this.kind) + " was interrupted: "
+				completeExceptionally(new UnattemptedCallException(describe(this.operation, this.kind) + " was interrupted: "
 						+ "the calling thread's own interrupt (the store's status is unchanged)", cause));
 				return;
 			}
 			DataStoreException failure = new DataStoreException(describe(this.operation, this.kind) + " failed", cause);
-			StoreCalls.this.failures.recordFailure(failure, this.startNanos);
-			completeExceptionally(failure);
+			try {
+				StoreCalls.this.failures.recordFailure(failure, this.startNanos);
+			}
+			finally {
+				// Whatever recording does, the call's waiters are released.
+				completeExceptionally(failure);
+			}
 		}
 
 		/** The deadline passed: the call fails (recorded first), then {@link #abort()} ends it. */
@@ -314,9 +338,13 @@ final class StoreCalls {
 			}
 			DataStoreException failure = new DataStoreException(describe(this.operation, this.kind) + " timed out after "
 					+ TimeUnit.NANOSECONDS.toMillis(this.deadlineNanos) + " ms");
-			StoreCalls.this.failures.recordFailure(failure, this.startNanos);
-			completeExceptionally(failure);
-			abort();
+			try {
+				StoreCalls.this.failures.recordFailure(failure, this.startNanos);
+			}
+			finally {
+				completeExceptionally(failure);
+				abort();
+			}
 		}
 
 		/** Ends a call whose deadline passed (interrupts its thread, cancels its request). */
@@ -452,7 +480,9 @@ final class StoreCalls {
 		if (Thread.currentThread().isInterrupted()) {
 			return true;
 		}
-		for (Throwable cause = error; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+		int depth = 0;
+		for (Throwable cause = error; cause != null && depth++ < 20;
+				cause = (cause.getCause() != cause) ? cause.getCause() : null) {
 			// Not InterruptedIOException: a socket timeout is one, and that is the store's.
 			if (cause instanceof InterruptedException || cause instanceof java.nio.channels.ClosedByInterruptException) {
 				return true;

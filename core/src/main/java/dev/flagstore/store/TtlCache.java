@@ -86,13 +86,10 @@ final class TtlCache implements DataCache {
 	private CompletableFuture<KeyedItems<ItemDescriptor>> loadAll(DataKind kind) {
 		long stamp = this.generation.forLoad();
 		return this.store.loadAll(kind, Lane.APPLICATION, StoreOperation.GET_ALL).thenApply(loaded -> {
-			if (stamp == this.generation.current()) {
-				// A reader who saw an item here must not see an older version of it from get(): raise the items
-				// the item cache holds (a write that reached the store but failed on its way back left them
-				// behind).
-				loaded.items().forEach((key, item) -> this.items.merge(new ItemKey(kind, key), Optional.of(item),
-						NEWER_ITEM, true, false));
-			}
+			// A reader who saw an item here must not see an older version of it from get(): raise the items the
+			// item cache holds (a write that reached the store but failed on its way back left them behind).
+			loaded.items().forEach((key, item) -> this.items.merge(new ItemKey(kind, key), Optional.of(item),
+					NEWER_ITEM, true, false, stamp));
 			return loaded;
 		});
 	}
@@ -124,8 +121,10 @@ final class TtlCache implements DataCache {
 				mine.complete(stale);
 				return stale.value;
 			}
+			long started = this.ticker.read();
 			load.whenComplete((value, error) -> {
 				if (error != null) {
+					cache.recordLoadFailure(this.ticker.read() - started);
 					mine.complete(stale);
 					return;
 				}
@@ -170,7 +169,8 @@ final class TtlCache implements DataCache {
 	public void written(DataKind kind, String key, ItemDescriptor item) {
 		// The kind's list goes first, so that a reader who sees the new item from get() finds no older list cached.
 		this.all.invalidate(kind);
-		this.items.merge(new ItemKey(kind, key), Optional.of(item), NEWER_ITEM, false, false);
+		this.items.merge(new ItemKey(kind, key), Optional.of(item), NEWER_ITEM, false, false,
+				this.generation.current());
 	}
 
 	@Override

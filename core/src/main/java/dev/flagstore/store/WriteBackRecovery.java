@@ -49,8 +49,12 @@ final class WriteBackRecovery implements RecoveryPolicy {
 	public void storeAnswers(long pollStartNanos) {
 		if (!this.cache.holdsFullDataSet()) {
 			this.status.recordRecovery(pollStartNanos, true);
+			return;
 		}
-		else if (writeBack()) {
+		// A write that fails (and is kept) while the write-back runs may have missed its snapshot: then the store
+		// does not hold the cached data set yet, and the next poll writes back again.
+		long failedWrites = this.cache.failedWrites();
+		if (writeBack() && this.cache.failedWrites() == failedWrites) {
 			this.status.recordRecovery(pollStartNanos, false);
 		}
 	}
@@ -109,12 +113,15 @@ final class WriteBackRecovery implements RecoveryPolicy {
 		List<Write> writes = new ArrayList<>();
 		snapshot.forEach((kind, items) -> items.items().forEach((key, item) -> writes.add(new Write(kind, key, item))));
 		if (this.cache.isReplacementPending()) {
-			for (Map.Entry<DataKind, KeyedItems<ItemDescriptor>> kind : snapshot.entrySet()) {
-				KeyedItems<ItemDescriptor> stored = this.store.getAll(kind.getKey(), Lane.BACKGROUND,
+			// Every kind known before the failed init, and the new data set's: what the store holds beyond the
+			// data set gets a tombstone (a kind the new data set lacks loses all its items).
+			for (DataKind kind : this.cache.replacedKinds()) {
+				KeyedItems<ItemDescriptor> kept = snapshot.getOrDefault(kind, KeyedItems.empty());
+				KeyedItems<ItemDescriptor> stored = this.store.getAll(kind, Lane.BACKGROUND,
 						StoreOperation.WRITE_BACK_READ);
 				stored.items().forEach((key, item) -> {
-					if (!item.isDeleted() && !kind.getValue().items().containsKey(key)) {
-						writes.add(new Write(kind.getKey(), key, ItemDescriptor.deleted(item.version() + 1)));
+					if (!item.isDeleted() && !kept.items().containsKey(key)) {
+						writes.add(new Write(kind, key, ItemDescriptor.deleted(item.version() + 1)));
 					}
 				});
 			}
