@@ -28,8 +28,9 @@ import org.jspecify.annotations.Nullable;
  * <li>Both sides are compared after normalizing indentation: each tab in a line's indentation counts as four
  * spaces, trailing whitespace and leading or trailing blank lines are dropped, and the indentation common to all
  * lines is removed. Everything else must be equal, comments included.</li>
- * <li>A {@code java} block whose code names a flagstore type (or {@code dev.flagstore}) must have a marker, and
- * its marker must name a {@code .java} file in a {@code src/main/java} or {@code src/test/java} folder.</li>
+ * <li>Every {@code java} block must have a marker (a block that shows flagstore types without one could not be
+ * kept in step, and one whose types are gone would go unnoticed), and its marker must name a {@code .java} file in
+ * a {@code src/main/java} or {@code src/test/java} folder. Blocks in other languages may have a marker.</li>
  * </ul>
  *
  * <p>Instances are immutable; {@link #check} reads sources through the given {@link Sources} on each call.
@@ -49,23 +50,16 @@ final class MarkdownSnippetChecker {
 	/** {@code tag::name[]} or {@code end::name[]}; group 1 is tag or end, group 2 the name. */
 	private static final Pattern TAG = Pattern.compile("\\b(tag|end)::([A-Za-z0-9_.-]+)\\[\\]");
 
-	private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*");
-
 	private static final Pattern COMPILED_SOURCE = Pattern.compile("(^|.*/)src/(main|test)/java/.+\\.java");
 
 	private final Sources sources;
 
-	private final Set<String> flagstoreTypes;
-
 	/**
 	 * Creates a checker.
 	 * @param sources where the files that markers name are read
-	 * @param flagstoreTypes simple names of the flagstore types whose use in a {@code java} block requires a
-	 * marker
 	 */
-	MarkdownSnippetChecker(Sources sources, Set<String> flagstoreTypes) {
+	MarkdownSnippetChecker(Sources sources) {
 		this.sources = sources;
-		this.flagstoreTypes = Set.copyOf(flagstoreTypes);
 	}
 
 	/**
@@ -306,26 +300,11 @@ final class MarkdownSnippetChecker {
 		problems.add(new Problem(document, block.fence() + 1, message.toString().stripTrailing()));
 	}
 
-	private void checkUnmarkedBlock(String document, Block block, List<Problem> problems) {
-		if (!block.isJava()) {
-			return;
-		}
-		Set<String> used = new TreeSet<>();
-		for (String line : block.content()) {
-			if (line.contains("dev.flagstore")) {
-				used.add("dev.flagstore");
-			}
-			Matcher identifier = IDENTIFIER.matcher(line);
-			while (identifier.find()) {
-				if (this.flagstoreTypes.contains(identifier.group())) {
-					used.add(identifier.group());
-				}
-			}
-		}
-		if (!used.isEmpty()) {
-			problems.add(new Problem(document, block.fence() + 1, "this java block uses flagstore types ("
-					+ String.join(", ", used) + ") but is not taken from compiled code: tag the code in a source and "
-					+ "put <!-- snippet: path/to/File.java#tag-name --> on the line before the block"));
+	private static void checkUnmarkedBlock(String document, Block block, List<Problem> problems) {
+		if (block.isJava()) {
+			problems.add(new Problem(document, block.fence() + 1, "this java block is not taken from compiled code: "
+					+ "tag the code in a source (// tag::tag-name[] ... // end::tag-name[]) and put "
+					+ "<!-- snippet: path/to/File.java#tag-name --> on the line before the block"));
 		}
 	}
 

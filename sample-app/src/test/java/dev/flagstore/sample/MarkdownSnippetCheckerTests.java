@@ -3,7 +3,6 @@ package dev.flagstore.sample;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 import dev.flagstore.sample.MarkdownSnippetChecker.Problem;
 import dev.flagstore.sample.MarkdownSnippetChecker.Report;
@@ -52,7 +51,7 @@ class MarkdownSnippetCheckerTests {
 			"}");
 
 	private final MarkdownSnippetChecker checker = new MarkdownSnippetChecker(
-			(path) -> Optional.ofNullable(Map.of(SOURCE, EXAMPLE).get(path)), Set.of("DataStore", "DataKind"));
+			(path) -> Optional.ofNullable(Map.of(SOURCE, EXAMPLE).get(path)));
 
 	@Test
 	void blockEqualToItsRegionShouldPassWhateverItsIndentation() {
@@ -185,34 +184,34 @@ class MarkdownSnippetCheckerTests {
 	}
 
 	@Test
-	void unmarkedJavaBlockThatUsesFlagstoreTypesShouldFail() {
+	void unmarkedJavaBlockShouldFail() {
 		Report report = check("""
 				Some text.
 
 				```java
-				DataStore store = dev.flagstore.store.InMemoryDataStore.create();
+				DataStore store = new InMemoryDataStore();
+				```
+
+				```Java
+				@Bean
+				ControllablePersistentDataStore store() {
+				}
 				```
 				""");
-		assertThat(report.problems()).singleElement().satisfies((problem) -> {
-			assertThat(problem.line()).isEqualTo(3);
-			assertThat(problem.message()).startsWith("this java block uses flagstore types (DataStore, dev.flagstore)")
-				.contains("<!-- snippet: path/to/File.java#tag-name -->");
-		});
+		assertThat(report.problems()).extracting(Problem::line).containsExactly(3, 7);
+		assertThat(report.problems().get(0).message()).startsWith("this java block is not taken from compiled code")
+			.contains("<!-- snippet: path/to/File.java#tag-name -->");
 	}
 
 	@Test
-	void unmarkedBlocksThatAreNotFlagstoreJavaShouldPass() {
+	void unmarkedBlocksInOtherLanguagesShouldPass() {
 		Report report = check("""
-				```java
-				List<String> names = List.of("DataStoreX");
-				```
-
 				```properties
 				flagstore.store.type=jdbc
 				```
 
 				```
-				DataStore in a shell transcript
+				WARN ... d.f.store.PersistentDataStoreWrapper : Persistent data store is unavailable
 				```
 				""");
 		assertThat(report.problems()).isEmpty();
@@ -245,7 +244,9 @@ class MarkdownSnippetCheckerTests {
 				```
 				""");
 		assertThat(report.problems()).extracting(Problem::line).containsExactly(1, 3);
-		assertThat(report.problems().get(0).message()).startsWith("the snippet marker is not directly followed");
+		assertThat(report.problems()).extracting(Problem::message)
+			.satisfiesExactly((first) -> assertThat(first).startsWith("the snippet marker is not directly followed"),
+					(second) -> assertThat(second).startsWith("this java block is not taken from compiled code"));
 	}
 
 	@Test
