@@ -6,9 +6,11 @@ import javax.sql.DataSource;
 
 import dev.flagstore.spring.jdbc.JdbcPersistentDataStore;
 import dev.flagstore.spring.jdbc.JdbcSchemaInitializer;
+import dev.flagstore.spring.jdbc.JdbcStoreDataSourceScriptDatabaseInitializer;
 import dev.flagstore.spring.redis.RedisPersistentDataStore;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -36,14 +38,16 @@ class StoreConstructorExampleTests {
 	}
 
 	@Test
-	void jdbcSchemaAndStoresShouldBeCreatedOnAnEmbeddedDatabase() {
+	void jdbcSchemaInitializersAndStoresShouldWorkOnAnEmbeddedDatabase() {
 		EmbeddedDatabase database = new EmbeddedDatabaseBuilder().setType(EmbeddedDatabaseType.H2)
 			.generateUniqueName(true)
 			.build();
 		try {
 			DataSource dataSource = database;
 			// tag::jdbc-constructors[]
-			new JdbcSchemaInitializer(dataSource, "flagstore_").initialize();   // creates the tables if missing
+			new JdbcSchemaInitializer(dataSource, "flagstore_").initialize();   // creates the tables if missing (Spring JDBC only)
+			new JdbcStoreDataSourceScriptDatabaseInitializer(dataSource, "flagstore_", DatabaseInitializationMode.ALWAYS)
+				.initializeDatabase();                                           // the same, as a Spring Boot database initializer
 			new JdbcPersistentDataStore(dataSource, "flagstore_");               // network timeout 5 s, isValid 1 s
 			new JdbcPersistentDataStore(dataSource, "flagstore_", Duration.ofSeconds(2), Duration.ofSeconds(1));
 			// end::jdbc-constructors[]
