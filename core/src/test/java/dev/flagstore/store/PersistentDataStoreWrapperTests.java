@@ -661,9 +661,11 @@ class PersistentDataStoreWrapperTests {
 	void pushedStatusShouldBeAdoptedAndPublishedAsIs() {
 		PersistentDataStoreWrapper store = wrapper(fakeTime(builder(CacheMode.TTL)));
 		RecordingListener listener = listen(store);
+		// tag::push-status[]
 		DataStoreStatus pushed = new DataStoreStatus(false, false, java.time.Instant.parse("2026-01-01T00:00:00Z"),
 				"told by the store");
 		this.core.sink.updateStatus(pushed);
+		// end::push-status[]
 		assertThat(store.getStatusProvider().getStatus()).isEqualTo(pushed);
 		assertThat(listener.received).containsExactly(pushed);
 		// Not polling: the store must push its recovery itself.

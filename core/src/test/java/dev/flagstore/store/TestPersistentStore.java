@@ -30,7 +30,9 @@ class TestPersistentStore implements PersistentDataStore {
 
 	private volatile CountDownLatch hangLatch = new CountDownLatch(1);
 
+	// tag::update-sink-field[]
 	volatile @Nullable DataStoreUpdateSink sink;
+	// end::update-sink-field[]
 
 	private volatile @Nullable RuntimeException failure;
 
@@ -175,9 +177,11 @@ class TestPersistentStore implements PersistentDataStore {
 		this.closeCount.incrementAndGet();
 	}
 
+	// tag::set-update-sink[]
 	@Override
 	public void setUpdateSink(@Nullable DataStoreUpdateSink sink) {
 		this.sink = sink;
 	}
+	// end::set-update-sink[]
 
 }

@@ -11,9 +11,11 @@ import org.jspecify.annotations.Nullable;
  * @param on whether the feature is on
  * @param description what the flag controls
  */
+// tag::flag-record[]
 public record Flag(String key, int version, boolean on, @Nullable String description) {
 
 	/** The kind under which flags are stored. */
 	public static final DataKind KIND = DataKind.json("features", Flag.class);
 
 }
+// end::flag-record[]

@@ -55,6 +55,7 @@ class FlagController {
 	record FlagUpdate(boolean on, @Nullable String description) {
 	}
 
+	// tag::read-flags[]
 	@GetMapping("/flags")
 	List<Flag> flags() {
 		return this.store.getAll(Flag.KIND)
@@ -65,6 +66,7 @@ class FlagController {
 			.map(item -> (Flag) item.item())
 			.toList();
 	}
+	// end::read-flags[]
 
 	@GetMapping("/flags/{key}")
 	ResponseEntity<Flag> flag(@PathVariable String key) {

@@ -85,7 +85,9 @@ public class FlagSource implements ApplicationRunner {
 			next = new ItemDescriptor(version, new Flag(key, version, on, text));
 			this.flags.put(key, next);
 		}
+		// tag::upsert-one[]
 		this.store.upsert(Flag.KIND, key, next);
+		// end::upsert-one[]
 		return (Flag) next.item();
 	}
 
@@ -106,11 +108,13 @@ public class FlagSource implements ApplicationRunner {
 	}
 
 	/** Re-syncs the store after an outage that may have lost writes. */
+	// tag::resync-on-refresh-needed[]
 	@EventListener(condition = "#event.status.refreshNeeded")
 	public void onRefreshNeeded(DataStoreStatusChangedEvent event) {
 		logger.info("The flag store may have missed changes during an outage: writing all flags again");
 		resync();
 	}
+	// end::resync-on-refresh-needed[]
 
 	/** Writes every flag to the store with one {@code init}. */
 	public void resync() {
@@ -119,7 +123,9 @@ public class FlagSource implements ApplicationRunner {
 			snapshot = new LinkedHashMap<>(this.flags);
 		}
 		try {
+			// tag::init-all[]
 			this.store.init(new FullDataSet<>(Map.of(Flag.KIND, new KeyedItems<>(snapshot))));
+			// end::init-all[]
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Could not write the flags to the store ({}); flagstore will report when it is back",

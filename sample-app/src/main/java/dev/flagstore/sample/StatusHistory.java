@@ -27,6 +27,7 @@ public class StatusHistory {
 	private final Deque<DataStoreStatus> changes = new ArrayDeque<>();
 
 	/** Logs and records a status change. */
+	// tag::log-status-change[]
 	@EventListener
 	public void onStatusChanged(DataStoreStatusChangedEvent event) {
 		DataStoreStatus status = event.getStatus();
@@ -36,6 +37,7 @@ public class StatusHistory {
 		else {
 			logger.warn("Flag store is unavailable: {}", status.getLastError());
 		}
+		// end::log-status-change[]
 		synchronized (this) {
 			this.changes.addFirst(status);
 			while (this.changes.size() > LIMIT) {

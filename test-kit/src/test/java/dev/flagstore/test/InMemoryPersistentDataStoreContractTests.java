@@ -21,7 +21,6 @@ class InMemoryPersistentDataStoreContractTests extends PersistentDataStoreContra
 	protected void clearData() {
 		this.database.clearData();
 	}
-	// end::contract-subclass[]
 
 	@Override
 	protected boolean writeRawItem(DataKind kind, String key, int version, String rawValue) {
@@ -31,3 +30,4 @@ class InMemoryPersistentDataStoreContractTests extends PersistentDataStoreContra
 	}
 
 }
+// end::contract-subclass[]

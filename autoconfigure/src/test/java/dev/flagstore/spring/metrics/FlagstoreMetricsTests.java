@@ -88,7 +88,9 @@ class FlagstoreMetricsTests {
 
 	@Test
 	void ofShouldMeasureInMemoryStoreWithoutCaches() {
+		// tag::without-spring[]
 		FlagstoreMetrics.of(new InMemoryDataStore()).bindTo(this.registry);
+		// end::without-spring[]
 		assertThat(gauge(FlagstoreMetrics.AVAILABLE)).isEqualTo(1);
 		assertThat(this.registry.find("cache.gets").meters()).isEmpty();
 	}
