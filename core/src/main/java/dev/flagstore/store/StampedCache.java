@@ -137,6 +137,11 @@ final class StampedCache<K, V> {
 				stamped = calls.await(future, operation, kind);
 			}
 			catch (DataStoreException ex) {
+				if (future instanceof Refreshing<V> refreshing) {
+					// A reread that did not answer in time: the value it replaced stands.
+					this.map.replace(key, future, CompletableFuture.completedFuture(refreshing.old));
+					return refreshing.old.value;
+				}
 				if (!future.isDone() && !Thread.currentThread().isInterrupted()) {
 					// Timed out waiting for a load that did not complete: no later reader waits for it again.
 					this.map.remove(key, future);
@@ -168,7 +173,9 @@ final class StampedCache<K, V> {
 			}
 			else if (existing.isDone()) {
 				Stamped<V> old = existing.join();
-				placed[0] = load.handle((loaded, error) -> (error != null) ? old : combine(old, loaded, newer));
+				Refreshing<V> refreshing = new Refreshing<>(old);
+				load.whenComplete((loaded, error) -> refreshing.complete((error != null) ? old : combine(old, loaded, newer)));
+				placed[0] = refreshing;
 			}
 			else {
 				return existing;
@@ -182,6 +189,21 @@ final class StampedCache<K, V> {
 			mergeWhenDone(key, load, newer);
 		}
 		startLoad(load, loader, stamp);
+	}
+
+	/**
+	 * What {@link #reload} puts in place of a value it reads again: a load whose answer is merged with the value it
+	 * replaces, which it carries, so that a write merged meanwhile, or a reader who gives up on the load, never falls
+	 * back below it.
+	 */
+	static final class Refreshing<V> extends CompletableFuture<Stamped<V>> {
+
+		final Stamped<V> old;
+
+		Refreshing(Stamped<V> old) {
+			this.old = old;
+		}
+
 	}
 
 	private void startLoad(CompletableFuture<Stamped<V>> target, Supplier<CompletableFuture<V>> loader, long stamp) {
@@ -263,7 +285,10 @@ final class StampedCache<K, V> {
 					return derived;
 				}
 				tracked[1] = existing;
-				return CompletableFuture.completedFuture(fresh);
+				// A value being read again is still known: the write merges with it, not only with the reread.
+				return CompletableFuture.completedFuture((existing instanceof Refreshing<V> refreshing
+						&& !this.generation.isOlder(refreshing.old.generation)) ? combine(refreshing.old, fresh, newer)
+								: fresh);
 			}
 			Stamped<V> merged = combine(existing.join(), fresh, newer);
 			return (merged == existing.join()) ? existing : CompletableFuture.completedFuture(merged);
