@@ -83,9 +83,18 @@ final class ColdReaders {
 
 	private final AtomicLong overBound = new AtomicLong();
 
+	/** Timed-out reads whose future the deadline (the flagstore-status thread) completed. */
+	private final AtomicLong endedByDeadline = new AtomicLong();
+
+	/** Timed-out reads the caller's own safety net ended: the deadline had not fired 20 ms after it was due. */
+	private final AtomicLong endedBySafetyNet = new AtomicLong();
+
 	/** A read over the wait bound: what it was, and its window (System.nanoTime) to lay over the stalls. */
 	private record SlowRead(String text, long startNanos, long endNanos) {
 	}
+
+	/** The operation timeout: where in a slow read's window its deadline was. */
+	private final long timeoutNanos;
 
 	private final ConcurrentLinkedQueue<SlowRead> waitViolations = new ConcurrentLinkedQueue<>();
 
@@ -104,11 +113,13 @@ final class ColdReaders {
 
 	private volatile boolean stopping;
 
-	ColdReaders(DataStore store, DataKind items, DataKind segments, Settings settings, Duration waitBound) {
+	ColdReaders(DataStore store, DataKind items, DataKind segments, Settings settings, Duration operationTimeout,
+			Duration waitBound) {
 		this.store = store;
 		this.items = items;
 		this.segments = segments;
 		this.settings = settings;
+		this.timeoutNanos = operationTimeout.toNanos();
 		this.boundNanos = waitBound.toNanos();
 	}
 
@@ -283,6 +294,9 @@ final class ColdReaders {
 			boolean refused = failure.getMessage() != null
 					&& failure.getMessage().contains("flagstore.store.max-concurrent-calls");
 			outcome = refused ? REFUSED : FAILED;
+			if (!refused && failure.getMessage() != null && failure.getMessage().contains("timed out after")) {
+				(endedBySafetyNet(failure) ? this.endedBySafetyNet : this.endedByDeadline).incrementAndGet();
+			}
 			if (!(failure instanceof DataStoreException)) {
 				add(this.wrongErrors, op + " failed with " + failure + " (not a DataStoreException)"
 						+ ScenarioRun.causeChain(failure));
@@ -299,13 +313,27 @@ final class ColdReaders {
 					+ startedAt + ", waited " + ScenarioResult.millis(waited) + " ms (bound "
 					+ TimeUnit.NANOSECONDS.toMillis(this.boundNanos) + " ms), "
 					+ ((failure == null) ? "succeeded" : "threw" + ScenarioRun.causeChain(failure) + " at "
-							+ topFrames(failure));
+							+ topFrames(failure)) + "; load average " + StallMonitor.loadAverage();
 			if (this.waitViolations.size() < MAX_VIOLATIONS) {
 				this.waitViolations.add(new SlowRead(text, startNanos, startNanos + waited));
 				System.out.println("WAIT OVER BOUND " + text);
 			}
 		}
 		return failure == null;
+	}
+
+	/**
+	 * Whether a timeout reached the caller through its own safety net ({@code StoreCalls.await} makes the
+	 * exception when the call's future is still not done 20 ms past the deadline) rather than through the future
+	 * the deadline completed ({@code StoreCalls.join} makes a fresh one for each waiter).
+	 */
+	private static boolean endedBySafetyNet(Throwable error) {
+		for (StackTraceElement frame : error.getStackTrace()) {
+			if (frame.getClassName().equals("dev.flagstore.store.StoreCalls")) {
+				return frame.getMethodName().equals("await");
+			}
+		}
+		return false;
 	}
 
 	/** Where the exception was made: its first frames in flagstore's code. */
@@ -377,6 +405,14 @@ final class ColdReaders {
 		return this.getAlls.get();
 	}
 
+	long endedByDeadline() {
+		return this.endedByDeadline.get();
+	}
+
+	long endedBySafetyNet() {
+		return this.endedBySafetyNet.get();
+	}
+
 	long overBound() {
 		return this.overBound.get();
 	}
@@ -385,7 +421,8 @@ final class ColdReaders {
 	List<String> waitViolations(StallMonitor stalls) {
 		List<String> texts = new ArrayList<>();
 		for (SlowRead read : this.waitViolations) {
-			texts.add(read.text() + "; " + stalls.during(read.startNanos(), read.endNanos()));
+			texts.add(read.text() + "; stalls during the wait: " + stalls.during(read.startNanos(),
+					read.startNanos() + this.timeoutNanos, read.endNanos()));
 		}
 		return texts;
 	}

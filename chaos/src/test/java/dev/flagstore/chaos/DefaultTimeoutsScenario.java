@@ -163,7 +163,8 @@ final class DefaultTimeoutsScenario {
 			throw new IllegalStateException("expected the default TTL cache, got " + wrapper.getCacheMode());
 		}
 
-		ColdReaders readers = new ColdReaders(wrapper, ScenarioRun.FEATURES, SEGMENTS, load, waitBound);
+		ColdReaders readers = new ColdReaders(wrapper, ScenarioRun.FEATURES, SEGMENTS, load, operationTimeout,
+				waitBound);
 		// Set-up, not the scenario: the client's first connection (class loading, a busy machine) may take longer
 		// than the deadline, which would be an outage before any fault.
 		PersistentDataStore store = instance.persistentStore();
@@ -186,6 +187,7 @@ final class DefaultTimeoutsScenario {
 		bounds.put(ThreadSampler.LISTENER, LISTENERS);
 		bounds.put(ThreadSampler.CLOCK, 1);
 		bounds.put(ThreadSampler.TOTAL, maxConcurrentCalls + 4 + 1 + LISTENERS + 1);
+		String loadBefore = StallMonitor.loadAverage();
 		ThreadSampler threads = new ThreadSampler(bounds, Duration.ofMillis(50)).start();
 		StallMonitor stalls = new StallMonitor(10).start();
 		StatusObserver observer = new StatusObserver(wrapper.getStatusProvider());
@@ -255,6 +257,9 @@ final class DefaultTimeoutsScenario {
 					+ readers.failed(p) + " failed (the store's failure or the deadline), " + readers.refused(p)
 					+ " refused by the bulkhead (flagstore.store.max-concurrent-calls)");
 		}
+		result.notes.add("Timed-out reads: " + readers.endedByDeadline() + " ended by their deadline (fired by the "
+				+ "flagstore-status thread), " + readers.endedBySafetyNet() + " by the caller's own safety net (the "
+				+ "deadline had not fired 20 ms after it was due)");
 		result.notes.add("Reads by kind: " + readers.coldReads() + " of keys never read before, "
 				+ readers.expiredReads() + " of keys read over a TTL before, " + readers.getAlls() + " getAll; item "
 				+ "cache: " + cache.hitCount() + " hits, " + cache.missCount() + " misses (loads from the store)");
@@ -265,6 +270,8 @@ final class DefaultTimeoutsScenario {
 			}
 		}
 		result.notes.add("Store down and up (blackhole begun and ended): " + outages);
+		result.notes.add("Machine load average (1, 5, 15 min) at the start and the end: " + loadBefore + "; "
+				+ StallMonitor.loadAverage() + " (" + Runtime.getRuntime().availableProcessors() + " CPUs)");
 		result.notes.add("JVM or machine stalls (a 1 ms sleep woken over 10 ms late): " + stalls.stalls().size()
 				+ ", longest " + stalls.worstMillis() + " ms" + (stalls.longerThan(20, 10).isEmpty() ? ""
 						: "; over 20 ms: " + stalls.longerThan(20, 10)));

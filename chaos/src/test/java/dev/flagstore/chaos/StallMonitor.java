@@ -62,6 +62,17 @@ final class StallMonitor {
 		}
 	}
 
+	/** The machine's load averages (1, 5, 15 min) from {@code /proc/loadavg}, or "?" where there is none. */
+	static String loadAverage() {
+		try {
+			String[] fields = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim().split(" ");
+			return fields[0] + " " + fields[1] + " " + fields[2];
+		}
+		catch (java.io.IOException | RuntimeException ex) {
+			return "?";
+		}
+	}
+
 	private static long gcMillis() {
 		long total = 0;
 		for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
@@ -95,23 +106,31 @@ final class StallMonitor {
 		return TimeUnit.NANOSECONDS.toMillis(this.worstNanos);
 	}
 
+	/**
+	 * What stalled during a wait that should have ended at {@code deadlineNanos}: the stalls over the whole wait,
+	 * and those from the deadline on (the ones that can have kept the caller past it).
+	 */
+	synchronized String during(long startNanos, long deadlineNanos, long endNanos) {
+		return overlap(startNanos, endNanos) + "; from the deadline on: " + overlap(deadlineNanos, endNanos);
+	}
+
 	/** The stalls that overlap [startNanos, endNanos] (System.nanoTime), summed, and the longest of them. */
-	synchronized String during(long startNanos, long endNanos) {
+	private String overlap(long startNanos, long endNanos) {
 		long sum = 0;
 		long longest = 0;
 		long gc = 0;
 		int count = 0;
 		for (Stall stall : this.stalls) {
 			long stallEnd = stall.startNanos() + SLEEP_NANOS + stall.lateNanos();
-			if (stallEnd >= startNanos && stall.startNanos() <= endNanos) {
+			if (stallEnd > startNanos && stall.startNanos() < endNanos) {
 				count++;
 				sum += stall.lateNanos();
 				longest = Math.max(longest, stall.lateNanos());
 				gc += stall.gcMillis();
 			}
 		}
-		return (count == 0) ? "no stall over " + TimeUnit.NANOSECONDS.toMillis(this.thresholdNanos) + " ms meanwhile"
-				: count + " stall(s) meanwhile, " + ScenarioResult.millis(sum) + " ms in all, longest "
+		return (count == 0) ? "no stall over " + TimeUnit.NANOSECONDS.toMillis(this.thresholdNanos) + " ms"
+				: count + " stall(s), " + ScenarioResult.millis(sum) + " ms in all, longest "
 						+ ScenarioResult.millis(longest) + " ms, GC " + gc + " ms";
 	}
 
