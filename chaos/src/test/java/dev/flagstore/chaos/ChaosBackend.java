@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.Map;
 
 import dev.flagstore.store.DataKind;
+import dev.flagstore.store.FullDataSet;
 import dev.flagstore.store.PersistentDataStore;
+import dev.flagstore.store.SerializedItemDescriptor;
 import dev.flagstore.test.TcpFaultProxy;
 import org.jspecify.annotations.Nullable;
 
@@ -56,6 +58,31 @@ interface ChaosBackend extends AutoCloseable {
 	 * Opens an application instance whose client has {@code clientTimeout} as command, network and connect timeout.
 	 */
 	StoreInstance openInstance(String name, Duration clientTimeout);
+
+	/**
+	 * The Spring Boot auto-configuration of this store's client (Boot's own), which {@link BootInstance} imports
+	 * with flagstore's.
+	 */
+	Class<?> bootAutoConfiguration();
+
+	/**
+	 * The only properties a {@link BootInstance} of this backend gets besides the scenario's own: where the server
+	 * is (the proxy), the key prefix or table prefix of this backend, and {@code flagstore.store.type}. Nothing
+	 * about timeouts, pools or retries, so the client runs with the defaults a Boot application gets.
+	 */
+	Map<String, String> bootProperties();
+
+	/**
+	 * For the report: the client settings of {@code instance} that decide how long a call to a hung server can
+	 * last, read from its beans.
+	 */
+	String clientSettings(BootInstance instance);
+
+	/**
+	 * Writes {@code data} straight to the server over a direct connection (not through the proxy nor any
+	 * instance), as {@code init} does, so that no instance's cache has seen it.
+	 */
+	void seed(FullDataSet<SerializedItemDescriptor> data) throws Exception;
 
 	/** Deletes this backend's data (keys under its prefix, rows of its tables). */
 	void clear() throws Exception;

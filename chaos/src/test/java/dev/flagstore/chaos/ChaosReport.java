@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -89,6 +90,19 @@ final class ChaosReport {
 				.append("\n");
 			md.append("- Longest disagreement between status and reality: ").append(result.worstMismatchMillis)
 				.append(" ms after the change\n");
+			Duration waitBound = result.waitBound;
+			result.callerWaits.forEach((label, waits) -> md.append("- Callers' wait, ").append(label)
+				.append(" (ms, p50 / p99 / max, n=").append(waits.length).append("): ")
+				.append(ScenarioResult.percentilesMillis(waits))
+				.append((waitBound != null) ? "; bound " + waitBound.toMillis() + " ms" : "").append("\n"));
+			if (!result.threadMaxima.isEmpty()) {
+				md.append("- Most live flagstore threads at once (").append(result.threadSamples).append(" samples): ");
+				StringBuilder pools = new StringBuilder();
+				result.threadMaxima.forEach((pool, max) -> pools.append((pools.length() > 0) ? ", " : "").append(pool)
+					.append(" ").append(max).append(" (bound ").append(result.threadBounds.get(pool)).append(")"));
+				md.append(pools).append("\n");
+			}
+			result.notes.forEach((note) -> md.append("- ").append(note).append("\n"));
 			if (result.logLinesChecked > 0) {
 				md.append("- Log lines checked for the secret (all loggers at DEBUG): ").append(result.logLinesChecked)
 					.append("\n");

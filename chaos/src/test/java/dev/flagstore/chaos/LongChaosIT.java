@@ -165,6 +165,34 @@ class LongChaosIT {
 		}
 	}
 
+	/**
+	 * The default-timeouts scenario with blackholes past the clients' own timeouts: 15 s, then 35 s (past HikariCP's
+	 * 30 s connection timeout and the PostgreSQL driver's 30 s login timeout HikariCP sets), then 65 s (past
+	 * Lettuce's 60 s command timeout), 10 s up between. Fixed lengths: they are the clients' defaults, not a share of
+	 * {@code chaos.duration}.
+	 */
+	@Test
+	void redisBlackholedPastEveryDefaultClientTimeout() throws Exception {
+		try (RedisBackend redis = Backends.redis(null)) {
+			ScenarioResult result = DefaultTimeoutsScenario.scenario("Redis blackholed 15, 35 and 65 s, default client "
+					+ "timeouts, 50 callers on cold keys", redis)
+				.blackholes(Duration.ofSeconds(15), Duration.ofSeconds(35), Duration.ofSeconds(65))
+				.run();
+			assertThat(result.passed()).as(result.failures()).isTrue();
+		}
+	}
+
+	@Test
+	void postgresBlackholedPastEveryDefaultClientTimeout() throws Exception {
+		try (PostgresBackend postgres = Backends.postgres()) {
+			ScenarioResult result = DefaultTimeoutsScenario.scenario("PostgreSQL blackholed 15, 35 and 65 s, default "
+					+ "client timeouts, 50 callers on cold keys", postgres)
+				.blackholes(Duration.ofSeconds(15), Duration.ofSeconds(35), Duration.ofSeconds(65))
+				.run();
+			assertThat(result.passed()).as(result.failures()).isTrue();
+		}
+	}
+
 	@Test
 	void redisLatencySpikes() throws Exception {
 		try (RedisBackend redis = Backends.redis(null)) {

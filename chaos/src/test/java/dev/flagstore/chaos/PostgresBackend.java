@@ -10,10 +10,13 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.flagstore.spring.jdbc.JdbcPersistentDataStore;
 import dev.flagstore.spring.jdbc.JdbcSchemaInitializer;
 import dev.flagstore.store.DataKind;
+import dev.flagstore.store.FullDataSet;
+import dev.flagstore.store.SerializedItemDescriptor;
 import dev.flagstore.test.ServerAssumptions;
 import dev.flagstore.test.TcpFaultProxy;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -114,6 +117,45 @@ final class PostgresBackend implements ChaosBackend {
 		JdbcPersistentDataStore store = new JdbcPersistentDataStore(pool, this.tablePrefix, clientTimeout,
 				clientTimeout);
 		return new StoreInstance(name, store, pool::close);
+	}
+
+	@Override
+	public Class<?> bootAutoConfiguration() {
+		return DataSourceAutoConfiguration.class;
+	}
+
+	/**
+	 * The URL (through the proxy) and credentials, and the {@code ApplicationName} the connection-leak check
+	 * counts by: a driver property that changes no timeout.
+	 */
+	@Override
+	public Map<String, String> bootProperties() {
+		Map<String, String> properties = new LinkedHashMap<>();
+		properties.put("spring.datasource.url", jdbcUrl(this.proxy.getHost(), this.proxy.getPort()));
+		properties.put("spring.datasource.username", this.user);
+		properties.put("spring.datasource.password", this.password);
+		properties.put("spring.datasource.hikari.data-source-properties.ApplicationName", this.applicationName);
+		properties.put("flagstore.store.type", "jdbc");
+		properties.put("flagstore.jdbc.table-prefix", this.tablePrefix);
+		return properties;
+	}
+
+	@Override
+	public String clientSettings(BootInstance instance) {
+		HikariDataSource pool = instance.bean(HikariDataSource.class);
+		return "HikariCP connection timeout " + pool.getConnectionTimeout() + " ms, validation timeout "
+				+ pool.getValidationTimeout() + " ms, pool " + pool.getMinimumIdle() + "-" + pool.getMaximumPoolSize()
+				+ ", PostgreSQL driver socketTimeout " + (pool.getDataSourceProperties().containsKey("socketTimeout")
+						? pool.getDataSourceProperties().get("socketTimeout") : "unset (none)")
+				+ "; the JDBC store's network timeout " + JdbcPersistentDataStore.DEFAULT_TIMEOUT.toMillis()
+				+ " ms (query timeout a second longer), isValid of isStoreAvailable "
+				+ JdbcPersistentDataStore.DEFAULT_AVAILABILITY_TIMEOUT.toMillis() + " ms";
+	}
+
+	@Override
+	public void seed(FullDataSet<SerializedItemDescriptor> data) {
+		new JdbcPersistentDataStore(this.admin, this.tablePrefix, Duration.ofSeconds(60), Duration.ofSeconds(5))
+			.init(data);
 	}
 
 	@Override

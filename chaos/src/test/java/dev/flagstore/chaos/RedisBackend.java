@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import dev.flagstore.autoconfigure.FlagstoreProperties;
 import dev.flagstore.spring.redis.RedisPersistentDataStore;
 import dev.flagstore.store.DataKind;
+import dev.flagstore.store.FullDataSet;
 import dev.flagstore.store.SerializedItemDescriptor;
 import dev.flagstore.test.RedisServerProcess;
 import dev.flagstore.test.TcpFaultProxy;
@@ -19,6 +20,7 @@ import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -107,6 +109,49 @@ final class RedisBackend implements ChaosBackend {
 	@Override
 	public void clear() throws Exception {
 		this.server.cli("FLUSHALL");
+	}
+
+	@Override
+	public Class<?> bootAutoConfiguration() {
+		return DataRedisAutoConfiguration.class;
+	}
+
+	@Override
+	public Map<String, String> bootProperties() {
+		Map<String, String> properties = new LinkedHashMap<>();
+		properties.put("spring.data.redis.host", this.proxy.getHost());
+		properties.put("spring.data.redis.port", Integer.toString(this.proxy.getPort()));
+		if (this.password != null) {
+			properties.put("spring.data.redis.password", this.password);
+		}
+		properties.put("flagstore.store.type", "redis");
+		properties.put("flagstore.redis.prefix", this.prefix);
+		return properties;
+	}
+
+	@Override
+	public String clientSettings(BootInstance instance) {
+		LettuceClientConfiguration client = instance.bean(LettuceConnectionFactory.class).getClientConfiguration();
+		ClientOptions options = client.getClientOptions().orElseGet(ClientOptions::create);
+		return "Lettuce command timeout " + client.getCommandTimeout().toMillis() + " ms, connect timeout "
+				+ options.getSocketOptions().getConnectTimeout().toMillis() + " ms, command expiry "
+				+ (options.getTimeoutOptions().isTimeoutCommands() ? "on" : "off") + ", shutdown timeout "
+				+ client.getShutdownTimeout().toMillis() + " ms; PING of isStoreAvailable "
+				+ RedisPersistentDataStore.DEFAULT_AVAILABILITY_TIMEOUT.toMillis() + " ms";
+	}
+
+	@Override
+	public void seed(FullDataSet<SerializedItemDescriptor> data) throws Exception {
+		ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(1).computationThreadPoolSize(1)
+			.build();
+		LettuceConnectionFactory factory = factory("127.0.0.1", this.server.port(), Duration.ofSeconds(30), resources);
+		try {
+			new RedisPersistentDataStore(factory, this.prefix).init(data);
+		}
+		finally {
+			factory.destroy();
+			resources.shutdown(0, 5, TimeUnit.SECONDS).get(10, TimeUnit.SECONDS);
+		}
 	}
 
 	@Override

@@ -44,6 +44,14 @@ final class ScenarioResult {
 
 	static final String SECRETS = "no secret in status, health, events, exceptions, logs";
 
+	static final String WAIT_BOUND = "no caller waits longer than the operation timeout + 50 ms";
+
+	static final String THREAD_BOUND = "live flagstore threads stay within the bound";
+
+	static final String READ_ERRORS = "failed reads throw DataStoreException";
+
+	static final String RIGHT_ITEM = "every read answers the item of the key it asked for";
+
 	final String name;
 
 	final String store;
@@ -93,6 +101,26 @@ final class ScenarioResult {
 
 	/** What each outage adds to {@link #recoveryBound} (the client's reconnect back-off), or {@code null}. */
 	@Nullable String recoveryBoundNote;
+
+	/**
+	 * Callers' wall time per read, where a scenario measures it (the default-timeouts scenario): label (such as
+	 * "all reads", "reads during the blackhole") to the sorted wall times in nanoseconds.
+	 */
+	final Map<String, long[]> callerWaits = new LinkedHashMap<>();
+
+	/** The longest a caller may wait, where {@link #callerWaits} is measured. */
+	@Nullable Duration waitBound;
+
+	/** Most live flagstore threads seen at once per pool (and "total"), where a scenario samples them. */
+	final Map<String, Integer> threadMaxima = new LinkedHashMap<>();
+
+	/** The bound of each pool in {@link #threadMaxima}. */
+	final Map<String, Integer> threadBounds = new LinkedHashMap<>();
+
+	int threadSamples;
+
+	/** Free-form lines a scenario adds to its report section (per-phase counts, cache statistics). */
+	final List<String> notes = new ArrayList<>();
 
 	final List<Long> detectionMillis = new ArrayList<>();
 
@@ -166,6 +194,23 @@ final class ScenarioResult {
 		List<Long> sorted = new ArrayList<>(values);
 		Collections.sort(sorted);
 		return percentile(sorted, 50) + " / " + percentile(sorted, 99) + " / " + sorted.get(sorted.size() - 1);
+	}
+
+	/** p50 / p99 / max of sorted nanosecond values, in ms with one decimal. */
+	static String percentilesMillis(long[] sortedNanos) {
+		if (sortedNanos.length == 0) {
+			return "– / – / –";
+		}
+		return millis(sortedNanos[index(sortedNanos.length, 50)]) + " / " + millis(sortedNanos[index(sortedNanos.length, 99)])
+				+ " / " + millis(sortedNanos[sortedNanos.length - 1]);
+	}
+
+	static String millis(long nanos) {
+		return String.format(java.util.Locale.ROOT, "%.1f", nanos / 1e6);
+	}
+
+	private static int index(int size, int p) {
+		return Math.max(0, Math.min(size - 1, (int) Math.ceil(p / 100.0 * size) - 1));
 	}
 
 	private static long percentile(List<Long> sorted, int p) {

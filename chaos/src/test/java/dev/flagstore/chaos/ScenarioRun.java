@@ -358,7 +358,7 @@ final class ScenarioRun {
 			}
 		}
 		result.outagesInjected += reality.outages();
-		checkLeaks(baseline, result);
+		checkLeaks(this.backend, baseline, result);
 		result.heapAfterGcMb.add(heapAfterGcMb());
 	}
 
@@ -527,11 +527,8 @@ final class ScenarioRun {
 	 */
 	private void onThrown(Throwable error) {
 		if (ChaosSettings.trace()) {
-			StringBuilder chain = new StringBuilder();
-			for (Throwable cause = error; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
-				chain.append(" <- ").append(cause);
-			}
-			System.out.println("TRACE " + Instant.now() + " " + Thread.currentThread().getName() + " threw" + chain);
+			System.out.println("TRACE " + Instant.now() + " " + Thread.currentThread().getName() + " threw"
+					+ causeChain(error));
 		}
 		if (this.thrownCount.incrementAndGet() <= 5) {
 			this.firstThrown.add(error);
@@ -550,6 +547,17 @@ final class ScenarioRun {
 		}
 	}
 
+	/** {@code error} and its causes, each as " <- " + its toString. */
+	static String causeChain(Throwable error) {
+		StringBuilder chain = new StringBuilder();
+		int depth = 0;
+		for (Throwable cause = error; cause != null && depth < 20; cause = (cause.getCause() != cause) ? cause.getCause()
+				: null, depth++) {
+			chain.append(" <- ").append(cause);
+		}
+		return chain.toString();
+	}
+
 	private List<String> secretProblems(String what, List<String> texts) {
 		String hidden = this.secret;
 		if (hidden == null) {
@@ -559,7 +567,11 @@ final class ScenarioRun {
 			.map((text) -> what + " contains the secret: " + text.replace(hidden, "<SECRET>")).toList();
 	}
 
-	private void checkLeaks(Set<Thread> baseline, ScenarioResult result) throws Exception {
+	/**
+	 * After close: within 20 s, no thread alive that was not in {@code baseline} (JVM-wide singletons excepted), no
+	 * connection open through the proxy, none on the server.
+	 */
+	static void checkLeaks(ChaosBackend backend, Set<Thread> baseline, ScenarioResult result) throws Exception {
 		List<String> threads = new ArrayList<>();
 		try {
 			await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
@@ -577,8 +589,8 @@ final class ScenarioRun {
 		try {
 			await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
 				connections.clear();
-				int proxied = this.backend.proxy().getOpenConnectionCount();
-				int server = this.backend.serverConnections();
+				int proxied = backend.proxy().getOpenConnectionCount();
+				int server = backend.serverConnections();
 				if (proxied != 0) {
 					connections.add(proxied + " connection(s) still open through the proxy");
 				}
@@ -607,7 +619,7 @@ final class ScenarioRun {
 		return names;
 	}
 
-	private static long heapAfterGcMb() {
+	static long heapAfterGcMb() {
 		for (int i = 0; i < 3; i++) {
 			System.gc();
 		}

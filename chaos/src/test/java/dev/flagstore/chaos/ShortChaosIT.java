@@ -63,6 +63,36 @@ class ShortChaosIT {
 		}
 	}
 
+	/**
+	 * A Boot user's defaults (Lettuce's 60 s command timeout; flagstore's 2 s deadline and 16 concurrent calls; a
+	 * 1 s TTL so entries expire): 50 callers reading keys the cache cannot answer while Redis is blackholed for
+	 * 12 s. No caller may wait past the deadline + 50 ms, and the flagstore threads stay bounded.
+	 */
+	@Test
+	void redisBlackholedWithDefaultClientTimeoutsKeepsCallersAndThreadsBounded() throws Exception {
+		try (RedisBackend redis = Backends.redis(null)) {
+			ScenarioResult result = DefaultTimeoutsScenario.scenario("Redis blackholed, default client timeouts, "
+					+ "50 callers on cold keys (short)", redis)
+				.blackholes(Duration.ofSeconds(12))
+				.run();
+			assertThat(result.passed()).as(result.failures()).isTrue();
+			assertThat(result.readFailures).as("the blackhole reached the callers").isPositive();
+		}
+	}
+
+	/** The same on PostgreSQL: HikariCP's 30 s connection timeout, the JDBC store's 5 s network timeout. */
+	@Test
+	void postgresBlackholedWithDefaultClientTimeoutsKeepsCallersAndThreadsBounded() throws Exception {
+		try (PostgresBackend postgres = Backends.postgres()) {
+			ScenarioResult result = DefaultTimeoutsScenario.scenario("PostgreSQL blackholed, default client timeouts, "
+					+ "50 callers on cold keys (short)", postgres)
+				.blackholes(Duration.ofSeconds(12))
+				.run();
+			assertThat(result.passed()).as(result.failures()).isTrue();
+			assertThat(result.readFailures).as("the blackhole reached the callers").isPositive();
+		}
+	}
+
 	@Test
 	void redisFlappingEveryFewHundredMillisecondsLosesNothing() throws Exception {
 		try (RedisBackend redis = Backends.redis(null)) {
