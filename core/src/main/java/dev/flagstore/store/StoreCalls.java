@@ -331,7 +331,7 @@ final class StoreCalls {
 			}
 		}
 
-		/** The deadline passed: the call fails (recorded first), then {@link #abort()} ends it. */
+		/** The deadline passed: the call fails (recorded first), {@link #abort()} ends it, then waiters learn it. */
 		final void timeOut() {
 			if (!this.decided.compareAndSet(false, true)) {
 				return;
@@ -342,8 +342,9 @@ final class StoreCalls {
 				StoreCalls.this.failures.recordFailure(failure, this.startNanos);
 			}
 			finally {
-				completeExceptionally(failure);
+				// End the call first (its thread, its request): what runs on completing must not delay that.
 				abort();
+				completeExceptionally(failure);
 			}
 		}
 
