@@ -3,6 +3,7 @@ package dev.flagstore.autoconfigure;
 import dev.flagstore.store.DataStore;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationContextAware;
 import org.springframework.context.ApplicationListener;
@@ -22,9 +23,13 @@ import org.springframework.context.event.ContextClosedEvent;
  * (followed by {@code start()}) leaves it open and working. The context publishes {@link ContextClosedEvent} before
  * its lifecycle processor stops the beans, which is how {@link #stop()} tells a close from a stop. Events of other
  * contexts (a child context's close reaches its parent's listeners) are ignored.
+ *
+ * <p>When no such stop comes (a refresh that fails after the store was built publishes no close event; a context
+ * stopped and then closed does not stop its beans again), {@link #destroy()} closes the store: closing is
+ * idempotent, so the store is closed exactly once either way.
  */
 final class DataStoreShutdown implements SmartLifecycle, ApplicationListener<ContextClosedEvent>,
-		ApplicationContextAware {
+		ApplicationContextAware, DisposableBean {
 
 	/** After the web server (graceful shutdown and stop), before connection factories at phase 0. */
 	static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
@@ -76,6 +81,13 @@ final class DataStoreShutdown implements SmartLifecycle, ApplicationListener<Con
 	@Override
 	public boolean isRunning() {
 		return this.running;
+	}
+
+	@Override
+	public void destroy() {
+		if (this.dataStore != null) {
+			this.dataStore.close();
+		}
 	}
 
 	@Override

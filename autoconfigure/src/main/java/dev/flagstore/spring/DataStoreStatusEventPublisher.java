@@ -35,8 +35,11 @@ public class DataStoreStatusEventPublisher implements DataStoreStatusListener, S
 	/** Guarded by {@link #lock}: the status the subscribers were last told about (or the first status read). */
 	private DataStoreStatus published;
 
-	/** Guarded by {@link #lock}: the latest status seen. */
-	private DataStoreStatus latest;
+	/**
+	 * Guarded by {@link #lock}: the statuses seen and not yet published, in order. While running every change is
+	 * kept (a slow listener must not make a down-then-up pair vanish); before the start only the latest.
+	 */
+	private final java.util.ArrayDeque<DataStoreStatus> pending = new java.util.ArrayDeque<>();
 
 	/**
 	 * Guarded by {@link #lock}: the status read just after subscribing, while notifications of changes it already
@@ -64,15 +67,14 @@ public class DataStoreStatusEventPublisher implements DataStoreStatusListener, S
 		DataStoreStatus initial = statusProvider.getStatus();
 		synchronized (this.lock) {
 			this.published = initial;
-			this.latest = initial;
 		}
 		statusProvider.addStatusListener(this);
 		// A change between the first read and the subscription reaches no listener: read again to see it. A change
 		// after the subscription is both in this read and on its way to the listener.
 		DataStoreStatus current = statusProvider.getStatus();
 		synchronized (this.lock) {
-			if (this.latest == initial) {
-				this.latest = current;
+			if (this.pending.isEmpty()) {
+				this.pending.add(current);
 				this.readAhead = current;
 			}
 		}
@@ -88,7 +90,11 @@ public class DataStoreStatusEventPublisher implements DataStoreStatusListener, S
 				}
 				this.readAhead = null;
 			}
-			this.latest = newStatus;
+			if (!this.running) {
+				// Before the start, the catch-up event goes from the first status read to the latest one.
+				this.pending.clear();
+			}
+			this.pending.add(newStatus);
 		}
 		publishPending();
 	}
@@ -97,6 +103,12 @@ public class DataStoreStatusEventPublisher implements DataStoreStatusListener, S
 	public void start() {
 		synchronized (this.lock) {
 			this.running = true;
+			// The changes from before the start (and since a stop) make one catch-up event.
+			DataStoreStatus last = this.pending.peekLast();
+			this.pending.clear();
+			if (last != null) {
+				this.pending.add(last);
+			}
 		}
 		// Catch up with the changes from before the start; the listener keeps their order from now on.
 		publishPending();
@@ -169,14 +181,17 @@ public class DataStoreStatusEventPublisher implements DataStoreStatusListener, S
 		}
 	}
 
-	/** Guarded by {@link #lock}: the event for the latest change, marked as published; {@code null} if none. */
+	/** Guarded by {@link #lock}: the event for the next pending change, marked as published; {@code null} if none. */
 	private @Nullable DataStoreStatusChangedEvent takePendingEvent() {
-		if (!this.running || this.latest.isSameStateAs(this.published)) {
-			return null;
+		while (this.running && !this.pending.isEmpty()) {
+			DataStoreStatus next = this.pending.poll();
+			if (!next.isSameStateAs(this.published)) {
+				DataStoreStatus previous = this.published;
+				this.published = next;
+				return new DataStoreStatusChangedEvent(this.statusProvider, next, previous);
+			}
 		}
-		DataStoreStatus previous = this.published;
-		this.published = this.latest;
-		return new DataStoreStatusChangedEvent(this.statusProvider, this.latest, previous);
+		return null;
 	}
 
 }

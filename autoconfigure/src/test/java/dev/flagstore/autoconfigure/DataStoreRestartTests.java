@@ -73,6 +73,29 @@ class DataStoreRestartTests {
 	}
 
 	@Test
+	void refreshThatFailsAfterTheStoreWasBuiltShouldCloseTheStore() {
+		FailingAfterStoreConfiguration.built.set(null);
+		this.contextRunner.withUserConfiguration(FailingAfterStoreConfiguration.class)
+			.run((context) -> assertThat(context).hasFailed());
+		DataStore store = FailingAfterStoreConfiguration.built.get();
+		assertThat(store).as("the store was built before the failure").isNotNull();
+		assertThatIllegalStateException().isThrownBy(() -> store.get(TestKinds.FEATURES, "flag"));
+	}
+
+	@org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+	static class FailingAfterStoreConfiguration {
+
+		static final AtomicReference<DataStore> built = new AtomicReference<>();
+
+		@org.springframework.context.annotation.Bean
+		String failsOnceTheStoreExists(DataStore store) {
+			built.set(store);
+			throw new IllegalStateException("a bean after the store fails");
+		}
+
+	}
+
+	@Test
 	void closeOfAChildContextShouldNotMakeTheParentsStopClose() {
 		this.contextRunner.run((context) -> {
 			AnnotationConfigApplicationContext child = new AnnotationConfigApplicationContext();

@@ -199,6 +199,26 @@ class DataStoreStatusEventPublisherTests {
 		assertThat(blocking.threads).containsOnly("status-listener");
 	}
 
+	/** An outage that starts and ends while a slow listener handles an earlier event is still published. */
+	@Test
+	void outageWithinASlowListenerShouldStillBePublished() throws Exception {
+		BlockingEventPublisher blocking = new BlockingEventPublisher();
+		DataStoreStatusEventPublisher publisher = new DataStoreStatusEventPublisher(this.provider, blocking);
+		publisher.start();
+		Thread notifier = new Thread(() -> this.provider.set(UP_STALE), "status-listener");
+		notifier.start();
+		blocking.awaitEntered();
+		DataStoreStatus downAgain = new DataStoreStatus(false, false, T0.plusSeconds(3), "boom");
+		DataStoreStatus upAgain = new DataStoreStatus(true, false, T0.plusSeconds(4), "boom");
+		CompletableFuture.runAsync(() -> this.provider.set(downAgain)).get(PROMPTLY.toMillis(), TimeUnit.MILLISECONDS);
+		CompletableFuture.runAsync(() -> this.provider.set(upAgain)).get(PROMPTLY.toMillis(), TimeUnit.MILLISECONDS);
+		blocking.release();
+		await().atMost(PROMPTLY).until(() -> blocking.events.size() == 3);
+		notifier.join(PROMPTLY.toMillis());
+		assertThat(blocking.events).extracting(DataStoreStatusChangedEvent::getStatus)
+			.containsExactly(UP_STALE, downAgain, upAgain);
+	}
+
 	@Test
 	void throwingListenerShouldNotStopLaterEvents() {
 		List<DataStoreStatusChangedEvent> received = new ArrayList<>();

@@ -46,9 +46,7 @@ final class DataSetWriter {
 				// kept as it was, so reads keep being answered during the outage.
 				if (this.cache instanceof ForeverCache forever) {
 					forever.replaceFailed(allData);
-					if (this.status.isAvailable()) {
-						this.status.recordFailure(ex, this.ticker.read());
-					}
+					this.status.recordFailure(ex, this.ticker.read());
 				}
 				throw ex;
 			}
@@ -74,11 +72,10 @@ final class DataSetWriter {
 			catch (DataStoreException ex) {
 				if (this.cache instanceof ForeverCache forever) {
 					forever.writeFailed(kind, key, item);
-					if (this.status.isAvailable()) {
-						// The failure was not news for the status (the call started before the store was last seen
-						// working), but the cache now holds a write the store does not: a write-back is due.
-						this.status.recordFailure(ex, this.ticker.read());
-					}
+					// The cache now holds a write the store does not: a write-back is due, even if the failure was not
+					// news for the status (the call started before the store was last seen working). Recorded as of
+					// now, after the write was kept, so no recovery whose poll began earlier can be reported.
+					this.status.recordFailure(ex, this.ticker.read());
 				}
 				throw ex;
 			}

@@ -145,8 +145,19 @@ final class WriteBackRecovery implements RecoveryPolicy {
 				this.lock.unlockShared();
 			}
 		}
-		this.cache.writtenBack();
-		return true;
+		// Only if no init replaced the data set meanwhile (an init that failed after the last write would otherwise
+		// lose its pending removal).
+		long remaining = this.lock.lockShared(StoreOperation.WRITE_BACK_UPSERT, null);
+		try {
+			if (this.cache.generation() != generation) {
+				return false;
+			}
+			this.cache.writtenBack();
+			return true;
+		}
+		finally {
+			this.lock.unlockShared();
+		}
 	}
 
 	private record Write(DataKind kind, String key, ItemDescriptor item) {
