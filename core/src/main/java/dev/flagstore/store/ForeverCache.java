@@ -76,9 +76,20 @@ final class ForeverCache implements DataCache {
 				return item;
 			}
 		}
-		long stamp = this.generation.forLoad();
-		Optional<ItemDescriptor> found = this.items.get(new ItemKey(kind, key), () -> this.store.loadItem(kind, key),
-				this.store.calls(), StoreOperation.GET, kind);
+		// A key the snapshot lacks: what the item cache holds (a cached miss, most often) is a hit, looked up without
+		// allocating; only what it lacks is loaded.
+		Stamped<Optional<ItemDescriptor>> cached = this.items.getIfCurrent(ItemKey.Lookup.of(kind, key));
+		long stamp;
+		Optional<ItemDescriptor> found;
+		if (cached != null) {
+			stamp = cached.generation;
+			found = cached.value;
+		}
+		else {
+			stamp = this.generation.forLoad();
+			found = this.items.get(new ItemKey(kind, key), () -> this.store.loadItem(kind, key), this.store.calls(),
+					StoreOperation.GET, kind);
+		}
 		if (found.isPresent() && snapshot != null && stamp == this.generation.current()) {
 			// What the store had joins the snapshot, so that getAll() answers it too.
 			this.all.merge(kind, single(key, found.get()), WITH_ITEMS, true, true);
