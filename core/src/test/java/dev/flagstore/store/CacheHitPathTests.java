@@ -106,4 +106,43 @@ class CacheHitPathTests {
 		assertThat(this.core.calls("get")).isOne();
 	}
 
+	@ParameterizedTest
+	@EnumSource(value = CacheMode.class, names = { "TTL", "FOREVER" })
+	void failedLoadsShouldBeCountedAndNotLoggedOneByOne(CacheMode mode) {
+		java.util.logging.Logger caffeine = java.util.logging.Logger
+			.getLogger("com.github.benmanes.caffeine.cache.LocalAsyncCache");
+		List<java.util.logging.LogRecord> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+		java.util.logging.Handler handler = new java.util.logging.Handler() {
+			@Override
+			public void publish(java.util.logging.LogRecord record) {
+				logged.add(record);
+			}
+
+			@Override
+			public void flush() {
+			}
+
+			@Override
+			public void close() {
+			}
+		};
+		caffeine.addHandler(handler);
+		try {
+			PersistentDataStoreWrapper store = wrapper(mode);
+			this.core.fail();
+			for (int i = 0; i < 3; i++) {
+				org.assertj.core.api.Assertions.assertThatExceptionOfType(DataStoreException.class)
+					.isThrownBy(() -> store.get(FEATURES, "a"));
+			}
+			// Caffeine counts a failure in a completion callback that may run after the reader got its exception.
+			org.awaitility.Awaitility.await()
+				.untilAsserted(() -> assertThat(store.getCaches().get("items").stats().loadFailureCount()).isEqualTo(3));
+			assertThat(store.getCaches().get("items").stats().missCount()).isEqualTo(3);
+			assertThat(logged).as("Caffeine's per-load warnings").isEmpty();
+		}
+		finally {
+			caffeine.removeHandler(handler);
+		}
+	}
+
 }
