@@ -69,10 +69,13 @@ final class ForeverCache implements DataCache {
 
 	@Override
 	public @Nullable ItemDescriptor get(DataKind kind, String key) {
-		Stamped<KeyedItems<ItemDescriptor>> snapshot = this.all.getIfCurrent(kind);
+		// A hit of the all-items cache only if the snapshot answers (docs/status.md): a key it lacks is answered,
+		// and counted, by the item cache.
+		Stamped<KeyedItems<ItemDescriptor>> snapshot = this.all.peekIfCurrent(kind);
 		if (snapshot != null) {
 			ItemDescriptor item = snapshot.value.items().get(key);
 			if (item != null) {
+				this.all.recordHit();
 				return item;
 			}
 		}

@@ -78,15 +78,28 @@ final class StampedCache<K, V> {
 	 * timer-wheel reschedule per hit. Expired entries still read as absent, and hits are counted here by hand.
 	 * @param key the key, or a lookup key equal to it ({@link ItemKey.Lookup}): a lookup keeps no key
 	 */
-	@SuppressWarnings("unchecked")
 	@Nullable Stamped<V> getIfCurrent(Object key) {
+		Stamped<V> stamped = peekIfCurrent(key);
+		if (stamped != null) {
+			this.stats.recordHits(1);
+		}
+		return stamped;
+	}
+
+	/**
+	 * Like {@link #getIfCurrent}, counting nothing: for a caller that counts a hit ({@link #recordHit()}) only if the
+	 * value answers its read.
+	 */
+	@SuppressWarnings("unchecked")
+	@Nullable Stamped<V> peekIfCurrent(Object key) {
 		// Null for no mapping, an expired one, a load in flight or a failed load.
 		Stamped<V> stamped = this.quiet.getIfPresentQuietly((K) key);
-		if (stamped == null || stamped.generation != this.generation.current()) {
-			return null;
-		}
+		return (stamped == null || stamped.generation != this.generation.current()) ? null : stamped;
+	}
+
+	/** Counts one hit, for a value {@link #peekIfCurrent} found that answered a read. */
+	void recordHit() {
 		this.stats.recordHits(1);
-		return stamped;
 	}
 
 	/**

@@ -71,6 +71,21 @@ class CacheHitPathTests {
 	}
 
 	@Test
+	void foreverReadShouldCountOneHitOfTheCacheThatAnswersIt() {
+		PersistentDataStoreWrapper store = wrapper(CacheMode.FOREVER);
+		store.init(new FullDataSet<>(Map.of(FEATURES, new KeyedItems<>(Map.of("a", flag("a", 1))))));
+		assertThat(store.get(FEATURES, "absent")).isNull();
+		CacheStats items = store.getCaches().get("items").stats();
+		CacheStats all = store.getCaches().get("all-items").stats();
+		assertThat(store.get(FEATURES, "a")).isEqualTo(flag("a", 1));
+		assertThat(store.get(FEATURES, "absent")).isNull();
+		assertThat(store.getCaches().get("all-items").stats().hitCount() - all.hitCount()).as("snapshot hits")
+			.isEqualTo(1);
+		assertThat(store.getCaches().get("items").stats().hitCount() - items.hitCount()).as("item cache hits")
+			.isEqualTo(1);
+	}
+
+	@Test
 	void ttlHitShouldBeOneHitOfTheItemCache() {
 		PersistentDataStoreWrapper store = wrapper(CacheMode.TTL);
 		store.upsert(FEATURES, "a", flag("a", 1));
