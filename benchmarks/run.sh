@@ -2,8 +2,8 @@
 # Builds the JMH benchmarks, runs them, and writes a Markdown table of the results (with ratios against the
 # baselines measured in the same run) to <build dir>/results.md.
 #
-#   benchmarks/run.sh                 full run: 1 and 2 threads, fork 1, 3 x 1 s warm-up, 5 x 1 s measurement
-#                                     (about 8 minutes on 2 cores)
+#   benchmarks/run.sh                 full run: 1 and 2 threads, fork 1, 3 x 1 s warm-up, 5 x 1 s measurement,
+#                                     JMH's gc profiler (B/op) (about 16 minutes on 2 cores)
 #   benchmarks/run.sh --smoke         a few short iterations, 1 thread (under 2 minutes): checks that every
 #                                     benchmark runs, numbers are not meaningful
 #   benchmarks/run.sh --update-docs   also copies the table into docs/performance.md (between its markers)
@@ -11,7 +11,8 @@
 #
 # Environment: FLAGSTORE_BUILD_DIR (default: target) is the Maven output folder name
 # (-Dflagstore.build.dir); FLAGSTORE_BENCH_SKIP_BUILD=1 reuses an existing benchmarks.jar;
-# JAVA (default: java on the PATH) is the JVM the benchmarks run on.
+# JAVA (default: java on the PATH) is the JVM the benchmarks run on; FLAGSTORE_REDIS_URL (default
+# redis://127.0.0.1:6379) is the server of the Redis benchmark, which is left out when it does not answer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,6 +47,15 @@ else
   thread_counts=(1 2)
 fi
 
+redis_url="${FLAGSTORE_REDIS_URL:-redis://127.0.0.1:6379}"
+redis_hostport="${redis_url#*://}"; redis_hostport="${redis_hostport#*@}"; redis_hostport="${redis_hostport%%/*}"
+redis_host="${redis_hostport%%:*}"; redis_port="${redis_hostport##*:}"; [ "$redis_port" = "$redis_host" ] && redis_port=6379
+exclude=()
+if ! (exec 3<>"/dev/tcp/${redis_host}/${redis_port}") 2>/dev/null; then
+  echo "run.sh: no Redis at ${redis_host}:${redis_port}; leaving out RedisUncachedBenchmark" >&2
+  exclude=(-e RedisUncachedBenchmark)
+fi
+
 load_before="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
 # Other work on the machine skews the numbers: note the 1-minute load every 10 s, to report its peak.
 load_samples="${out}/load-samples.txt"
@@ -60,11 +70,12 @@ for t in "${thread_counts[@]}"; do
   if [ "$t" = 1 ]; then
     include='dev.flagstore.benchmarks.*'
   else
-    include='dev.flagstore.benchmarks.(WarmGet|Uncached|GetAll)Benchmark.*'   # status and health: 1 thread
+    include='dev.flagstore.benchmarks.(WarmGet|Uncached|RedisUncached|GetAll)Benchmark.*'   # others: 1 thread
   fi
   json="${out}/jmh-${t}t.json"
   echo "run.sh: ${t} thread(s) -> ${json}"
-  "$java_cmd" -jar "$jar" "$include" -t "$t" "${settings[@]}" -rf json -rff "$json" ${extra[@]+"${extra[@]}"}
+  "$java_cmd" -jar "$jar" "$include" ${exclude[@]+"${exclude[@]}"} -t "$t" -prof gc "${settings[@]}" -rf json -rff "$json" \
+    ${extra[@]+"${extra[@]}"}
   results+=("$json")
 done
 elapsed=$(( $(date +%s) - started ))

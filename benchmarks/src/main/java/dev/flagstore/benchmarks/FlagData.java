@@ -33,10 +33,13 @@ final class FlagData {
 
 	private final List<String> keys;
 
+	private final List<String> missingKeys;
+
 	private final Map<String, String> json;
 
-	private FlagData(List<String> keys, Map<String, String> json) {
+	private FlagData(List<String> keys, List<String> missingKeys, Map<String, String> json) {
 		this.keys = keys;
+		this.missingKeys = missingKeys;
 		this.json = json;
 	}
 
@@ -48,6 +51,11 @@ final class FlagData {
 	/** The flag keys, in the order they were generated. */
 	List<String> keys() {
 		return this.keys;
+	}
+
+	/** {@value #ITEM_COUNT} keys of the same shape that no store holds, for the miss benchmarks. */
+	List<String> missingKeys() {
+		return this.missingKeys;
 	}
 
 	/** Each flag's JSON document (version 1), by key, in key order. */
@@ -74,10 +82,19 @@ final class FlagData {
 	 * @param seed differs per thread so that threads do not read in lock step
 	 */
 	String[] keySequence(long seed) {
+		return sequence(this.keys, seed);
+	}
+
+	/** Like {@link #keySequence}, of {@link #missingKeys()}. */
+	String[] missingKeySequence(long seed) {
+		return sequence(this.missingKeys, seed);
+	}
+
+	private static String[] sequence(List<String> from, long seed) {
 		Random random = new Random(seed);
 		String[] sequence = new String[SEQUENCE_LENGTH];
 		for (int i = 0; i < sequence.length; i++) {
-			sequence[i] = this.keys.get(random.nextInt(this.keys.size()));
+			sequence[i] = from.get(random.nextInt(from.size()));
 		}
 		return sequence;
 	}
@@ -95,7 +112,17 @@ final class FlagData {
 		for (String key : keys) {
 			json.put(key, flagJson(key, random));
 		}
-		return new FlagData(Collections.unmodifiableList(keys), Collections.unmodifiableMap(json));
+		// Drawn after the documents, so the data set is the same as before misses were benchmarked.
+		java.util.Set<String> taken = new java.util.HashSet<>(keys);
+		List<String> missing = new ArrayList<>(ITEM_COUNT);
+		while (missing.size() < ITEM_COUNT) {
+			String key = "flag-" + randomWord(random, 6) + "-" + randomWord(random, 8);
+			if (taken.add(key)) {
+				missing.add(key);
+			}
+		}
+		return new FlagData(Collections.unmodifiableList(keys), Collections.unmodifiableList(missing),
+				Collections.unmodifiableMap(json));
 	}
 
 	/** One flag as LaunchDarkly's server-side flag JSON: what a real store holds for one key. */

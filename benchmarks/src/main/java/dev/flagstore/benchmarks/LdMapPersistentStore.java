@@ -23,6 +23,9 @@ final class LdMapPersistentStore implements PersistentDataStore {
 
 	private volatile boolean initialized;
 
+	/** Calls of {@code get}: the miss benchmarks check that a cached miss does not reach the store. */
+	final java.util.concurrent.atomic.LongAdder gets = new java.util.concurrent.atomic.LongAdder();
+
 	@Override
 	public void init(FullDataSet<SerializedItemDescriptor> allData) {
 		this.data.clear();
@@ -38,6 +41,7 @@ final class LdMapPersistentStore implements PersistentDataStore {
 
 	@Override
 	public @Nullable SerializedItemDescriptor get(DataKind kind, String key) {
+		this.gets.increment();
 		Map<String, SerializedItemDescriptor> items = this.data.get(kind);
 		return (items != null) ? items.get(key) : null;
 	}

@@ -8,6 +8,7 @@ import dev.flagstore.store.CacheMode;
 import dev.flagstore.store.DataKind;
 import dev.flagstore.store.FullDataSet;
 import dev.flagstore.store.KeyedItems;
+import dev.flagstore.store.PersistentDataStore;
 import dev.flagstore.store.PersistentDataStoreWrapper;
 import dev.flagstore.store.SerializedItemDescriptor;
 
@@ -36,6 +37,11 @@ final class Stores {
 
 	/** An initialized wrapper over {@code core}, with default status settings. */
 	static PersistentDataStoreWrapper wrapper(MapPersistentStore core, CacheMode mode, Duration operationTimeout) {
+		return wrapper((PersistentDataStore) core, mode, operationTimeout);
+	}
+
+	/** An initialized wrapper over any store, with default status settings. */
+	static PersistentDataStoreWrapper wrapper(PersistentDataStore core, CacheMode mode, Duration operationTimeout) {
 		PersistentDataStoreWrapper wrapper = PersistentDataStoreWrapper.builder(core)
 			.cacheMode(mode)
 			.cacheTtl(WARM_TTL)

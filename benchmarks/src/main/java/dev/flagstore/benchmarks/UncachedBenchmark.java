@@ -33,7 +33,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>{@code flagstore} uses the default 2 s operation deadline (each call runs on the store-call pool);
  * {@code flagstoreNoDeadline} sets {@code operationTimeout(Duration.ZERO)} (the call runs on the caller's thread),
- * which isolates the cost of the deadline from that of the status tracking.
+ * which isolates the cost of the deadline from that of the status tracking; {@code flagstoreNonBlocking} gives the
+ * same store {@link dev.flagstore.store.NonBlockingReads} that answer at once, so that a read starts on the caller's
+ * thread with the default deadline and no hand-off (writes still run on the pool);
+ * {@code flagstoreNonBlockingNoDeadline} is that without the deadline, which isolates what scheduling and cancelling
+ * the deadline of each call costs.
  *
  * <p>{@code codec=raw} (not in the default run: {@code -p codec=raw}) stores the JSON string as the item, with no
  * parsing, so that the wrapper's own cost per call shows in nanoseconds rather than next to the JSON codec's.
@@ -50,7 +54,8 @@ public class UncachedBenchmark {
 	public static class Store {
 
 		/** Who handles the call. */
-		@Param({ "flagstore", "flagstoreNoDeadline", "bareStore" })
+		@Param({ "flagstore", "flagstoreNoDeadline", "flagstoreNonBlocking", "flagstoreNonBlockingNoDeadline",
+				"bareStore" })
 		public String impl = "";
 
 		/** {@code json}: items decoded by {@link FlagData#FEATURES}; {@code raw}: the stored string is the item. */
@@ -78,6 +83,10 @@ public class UncachedBenchmark {
 			switch (this.impl) {
 				case "flagstore" -> this.wrapper = Stores.wrapper(this.core, CacheMode.NONE, Duration.ofSeconds(2));
 				case "flagstoreNoDeadline" -> this.wrapper = Stores.wrapper(this.core, CacheMode.NONE, Duration.ZERO);
+				case "flagstoreNonBlocking" -> this.wrapper = Stores.wrapper(new NonBlockingMapPersistentStore(this.core),
+						CacheMode.NONE, Duration.ofSeconds(2));
+				case "flagstoreNonBlockingNoDeadline" -> this.wrapper = Stores
+					.wrapper(new NonBlockingMapPersistentStore(this.core), CacheMode.NONE, Duration.ZERO);
 				case "bareStore" -> Stores.fill(this.core);
 				default -> throw new IllegalArgumentException("unknown impl: " + this.impl);
 			}

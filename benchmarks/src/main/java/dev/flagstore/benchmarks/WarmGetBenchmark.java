@@ -27,9 +27,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Workload 1: a read of one flag by a random key, every flag already cached. Compares our wrapper (TTL and FOREVER)
- * with {@link InMemoryDataStore}, a bare {@link ConcurrentHashMap} (the floor) and LaunchDarkly's wrapper over an
- * equivalent store (the reference).
+ * Workload 1: a read of one flag by a random key, every flag already cached ({@link #get}, a hit), and a read of a
+ * key no store holds whose absence is already cached ({@link #getMiss}, a cached miss: the store is not called, which
+ * the tear-down checks). Compares our wrapper (TTL and FOREVER) with {@link InMemoryDataStore}, a bare
+ * {@link ConcurrentHashMap} (the floor) and LaunchDarkly's wrapper over an equivalent store (the reference).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -51,15 +52,25 @@ public class WarmGetBenchmark {
 
 		Function<String, @Nullable Object> reader = key -> null;
 
-		/** Builds and fills the store, then reads every flag once so the cache is warm. */
+		/** Store calls of {@code get} so far, for the wrappers; checked by the tear-down. */
+		private java.util.function.LongSupplier storeGets = () -> 0;
+
+		private long storeGetsWhenWarm;
+
+		/**
+		 * Builds and fills the store, then reads every flag and every missing key once so the cache is warm (holds
+		 * the items and the misses).
+		 */
 		@Setup
 		public void setUp() {
 			FlagData data = FlagData.get();
 			switch (this.impl) {
 				case "flagstoreTtl", "flagstoreForever" -> {
-					PersistentDataStoreWrapper wrapper = Stores.wrapper(new MapPersistentStore(),
+					MapPersistentStore core = new MapPersistentStore();
+					PersistentDataStoreWrapper wrapper = Stores.wrapper(core,
 							this.impl.equals("flagstoreTtl") ? CacheMode.TTL : CacheMode.FOREVER, Duration.ofSeconds(2));
 					this.resource = wrapper;
+					this.storeGets = core.gets::sum;
 					this.reader = key -> wrapper.get(FlagData.FEATURES, key);
 				}
 				case "inMemoryDataStore" -> {
@@ -78,9 +89,11 @@ public class WarmGetBenchmark {
 					this.reader = key -> store.get(LdStores.FEATURES, key);
 				}
 				case "launchDarklyTtl", "launchDarklyForever" -> {
-					DataStore store = LdStores.persistent(new LdMapPersistentStore(),
+					LdMapPersistentStore core = new LdMapPersistentStore();
+					DataStore store = LdStores.persistent(core,
 							this.impl.equals("launchDarklyTtl") ? Stores.WARM_TTL : null);
 					this.resource = store;
+					this.storeGets = core.gets::sum;
 					this.reader = key -> store.get(LdStores.FEATURES, key);
 				}
 				default -> throw new IllegalArgumentException("unknown impl: " + this.impl);
@@ -90,11 +103,22 @@ public class WarmGetBenchmark {
 					throw new IllegalStateException(this.impl + " does not hold " + key);
 				}
 			}
+			for (String key : data.missingKeys()) {
+				if (this.reader.apply(key) != null) {
+					throw new IllegalStateException(this.impl + " holds " + key);
+				}
+			}
+			this.storeGetsWhenWarm = this.storeGets.getAsLong();
 		}
 
-		/** Closes the store. */
+		/** Checks that no read reached the store (everything was cached), then closes the store. */
 		@TearDown
 		public void tearDown() throws Exception {
+			long calls = this.storeGets.getAsLong() - this.storeGetsWhenWarm;
+			if (calls != 0) {
+				throw new IllegalStateException(this.impl + ": " + calls + " reads reached the store; the cache was "
+						+ "not warm");
+			}
 			if (this.resource != null) {
 				this.resource.close();
 			}
@@ -108,7 +132,11 @@ public class WarmGetBenchmark {
 
 		private static final AtomicInteger threads = new AtomicInteger();
 
-		private final String[] sequence = FlagData.get().keySequence(threads.incrementAndGet());
+		private final int thread = threads.incrementAndGet();
+
+		private final String[] sequence = FlagData.get().keySequence(this.thread);
+
+		private final String[] missing = FlagData.get().missingKeySequence(this.thread);
 
 		private int next;
 
@@ -116,12 +144,22 @@ public class WarmGetBenchmark {
 			return this.sequence[this.next++ & (FlagData.SEQUENCE_LENGTH - 1)];
 		}
 
+		String nextMissing() {
+			return this.missing[this.next++ & (FlagData.SEQUENCE_LENGTH - 1)];
+		}
+
 	}
 
-	/** One warm read. */
+	/** One warm read (a cache hit). */
 	@Benchmark
 	public @Nullable Object get(Store store, Keys keys) {
 		return store.reader.apply(keys.next());
+	}
+
+	/** One read of an absent key whose absence is cached (a cached miss). */
+	@Benchmark
+	public @Nullable Object getMiss(Store store, Keys keys) {
+		return store.reader.apply(keys.nextMissing());
 	}
 
 }

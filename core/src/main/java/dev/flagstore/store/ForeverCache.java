@@ -78,11 +78,12 @@ final class ForeverCache implements DataCache {
 
 	@Override
 	public @Nullable ItemDescriptor get(DataKind kind, String key) {
-		Stamped<KeyedItems<ItemDescriptor>> snapshot = this.all.peekCurrent(kind);
+		// An item read counts in the items cache (docs/status.md), whether the snapshot or the item cache answers
+		// it; the all-items cache counts getAll() calls.
+		Stamped<KeyedItems<ItemDescriptor>> snapshot = this.all.peekIfCurrent(kind);
 		if (snapshot != null) {
 			ItemDescriptor item = snapshot.value.items().get(key);
 			if (item != null) {
-				// An item read: a hit of the items cache, wherever the item is kept.
 				this.items.recordHit();
 				return item;
 			}
@@ -92,9 +93,20 @@ final class ForeverCache implements DataCache {
 			// the store still holds.
 			return null;
 		}
-		long stamp = this.generation.forLoad();
-		Optional<ItemDescriptor> found = this.items.get(new ItemKey(kind, key), () -> this.store.loadItem(kind, key),
-				this.store.calls(), StoreOperation.GET, kind);
+		// A key the snapshot lacks: what the item cache holds (a cached miss, most often) is a hit, looked up without
+		// allocating; only what it lacks is loaded.
+		Stamped<Optional<ItemDescriptor>> cached = this.items.getIfCurrent(ItemKey.Lookup.of(kind, key));
+		long stamp;
+		Optional<ItemDescriptor> found;
+		if (cached != null) {
+			stamp = cached.generation;
+			found = cached.value;
+		}
+		else {
+			stamp = this.generation.forLoad();
+			found = this.items.get(new ItemKey(kind, key), () -> this.store.loadItem(kind, key), this.store.calls(),
+					StoreOperation.GET, kind);
+		}
 		if (found.isPresent() && snapshot != null) {
 			// What the store had joins the snapshot, so that getAll() answers it too.
 			this.all.merge(kind, single(key, found.get()), WITH_ITEMS, true, true, stamp);

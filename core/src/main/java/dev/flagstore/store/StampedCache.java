@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.Ticker;
 import com.github.benmanes.caffeine.cache.stats.ConcurrentStatsCounter;
 import com.github.benmanes.caffeine.cache.stats.StatsCounter;
@@ -20,8 +21,8 @@ import org.jspecify.annotations.Nullable;
  * on the store-call executor and the reader waits for it with the deadline), and concurrent misses of one key
  * share one load.
  *
- * <p>Hits are looked up without Caffeine's loading path (no clock read, no allocation) and counted in the cache's
- * statistics by hand; misses, loads and load failures are counted by Caffeine.
+ * <p>Hits are looked up without Caffeine's loading path (a quiet lookup: no allocation, no read recorded) and counted
+ * in the cache's statistics by hand; misses, loads and load failures are counted by Caffeine.
  * @param <K> the key type
  * @param <V> the value type
  */
@@ -30,6 +31,9 @@ final class StampedCache<K, V> {
 	private final AsyncCache<K, Stamped<V>> cache;
 
 	private final ConcurrentMap<K, CompletableFuture<Stamped<V>>> map;
+
+	/** The cache's policy view, for quiet lookups of loaded values ({@link #getIfCurrent}). */
+	private final Policy<K, Stamped<V>> quiet;
 
 	private final StatsCounter stats;
 
@@ -41,6 +45,7 @@ final class StampedCache<K, V> {
 			Ticker ticker) {
 		this.cache = cache;
 		this.map = cache.asMap();
+		this.quiet = cache.synchronous().policy();
 		this.stats = stats;
 		this.generation = generation;
 		this.ticker = ticker;
@@ -66,38 +71,40 @@ final class StampedCache<K, V> {
 	/**
 	 * The hot path: the value cached for {@code key} if it is loaded and of the current generation, counted as a
 	 * hit; else {@code null} (nothing counted: the caller goes on to {@link #get}).
+	 *
+	 * <p>The lookup is Caffeine's quiet one: no read is recorded for the eviction policy. Our caches have no size
+	 * bound, no refresh-after-write and no expiry that a read changes ({@link MissExpiry#expireAfterRead} keeps the
+	 * duration), so a recorded read would change nothing; with a variable expiry it cost a read-buffer entry and a
+	 * timer-wheel reschedule per hit. Expired entries still read as absent, and hits are counted here by hand.
+	 * @param key the key, or a lookup key equal to it ({@link ItemKey.Lookup}): a lookup keeps no key
 	 */
-	@Nullable Stamped<V> getIfCurrent(K key) {
-		CompletableFuture<Stamped<V>> future = this.map.get(key);
-		if (future == null || !future.isDone() || future.isCompletedExceptionally()) {
-			return null;
+	@Nullable Stamped<V> getIfCurrent(Object key) {
+		Stamped<V> stamped = peekIfCurrent(key);
+		if (stamped != null) {
+			this.stats.recordHits(1);
 		}
-		Stamped<V> stamped = future.join();
-		if (stamped.generation != this.generation.current()) {
-			return null;
-		}
-		this.stats.recordHits(1);
 		return stamped;
-	}
-
-	/** Like {@link #getIfCurrent} without counting a hit (the caller counts it where it belongs). */
-	@Nullable Stamped<V> peekCurrent(K key) {
-		CompletableFuture<Stamped<V>> future = this.map.get(key);
-		if (future == null || !future.isDone() || future.isCompletedExceptionally()) {
-			return null;
-		}
-		Stamped<V> stamped = future.join();
-		return (stamped.generation == this.generation.current()) ? stamped : null;
-	}
-
-	/** Counts a hit answered from another cache's value (FOREVER: an item found in its kind's snapshot). */
-	void recordHit() {
-		this.stats.recordHits(1);
 	}
 
 	/** Counts a reload that failed (the refresh policies reload outside Caffeine's loading). */
 	void recordLoadFailure(long loadNanos) {
 		this.stats.recordLoadFailure(loadNanos);
+	}
+
+	/**
+	 * Like {@link #getIfCurrent}, counting nothing: for a caller that counts a hit ({@link #recordHit()}) only if the
+	 * value answers its read.
+	 */
+	@SuppressWarnings("unchecked")
+	@Nullable Stamped<V> peekIfCurrent(Object key) {
+		// Null for no mapping, an expired one, a load in flight or a failed load.
+		Stamped<V> stamped = this.quiet.getIfPresentQuietly((K) key);
+		return (stamped == null || stamped.generation != this.generation.current()) ? null : stamped;
+	}
+
+	/** Counts one hit, for a value {@link #peekIfCurrent} found that answered a read. */
+	void recordHit() {
+		this.stats.recordHits(1);
 	}
 
 	/**
@@ -238,6 +245,12 @@ final class StampedCache<K, V> {
 			super("load failed");
 			initCause((failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null)
 					? failure.getCause() : failure);
+		}
+
+		@Override
+		public synchronized Throwable fillInStackTrace() {
+			// The cause has the stack that matters; the reader gets the cause, never this.
+			return this;
 		}
 
 	}

@@ -59,17 +59,16 @@ final class TtlCache implements DataCache {
 
 	@Override
 	public @Nullable ItemDescriptor get(DataKind kind, String key) {
+		// A hit (an item or a cached miss) allocates nothing: looked up with the thread's lookup key.
+		Stamped<Optional<ItemDescriptor>> cached = this.items.getIfCurrent(ItemKey.Lookup.of(kind, key));
+		if (cached != null && !isStale(cached)) {
+			return cached.value.orElse(null);
+		}
 		ItemKey itemKey = new ItemKey(kind, key);
-		Stamped<Optional<ItemDescriptor>> cached = this.items.getIfCurrent(itemKey);
-		Optional<ItemDescriptor> item;
-		if (cached == null) {
-			item = this.items.get(itemKey, () -> this.store.loadItem(kind, key), this.store.calls(), StoreOperation.GET,
-					kind);
-		}
-		else {
-			item = isStale(cached) ? refresh(this.items, itemKey, cached, () -> this.store.loadItem(kind, key),
-					StoreOperation.GET, kind) : cached.value;
-		}
+		Optional<ItemDescriptor> item = (cached == null)
+				? this.items.get(itemKey, () -> this.store.loadItem(kind, key), this.store.calls(), StoreOperation.GET,
+						kind)
+				: refresh(this.items, itemKey, cached, () -> this.store.loadItem(kind, key), StoreOperation.GET, kind);
 		return item.orElse(null);
 	}
 

@@ -21,6 +21,7 @@ import dev.flagstore.store.FullDataSet;
 import dev.flagstore.store.ItemDescriptor;
 import dev.flagstore.store.KeyedItems;
 import dev.flagstore.store.MalformedItemException;
+import dev.flagstore.store.NonBlockingReads;
 import dev.flagstore.store.PersistentDataStore;
 import dev.flagstore.store.PersistentDataStoreWrapper;
 import dev.flagstore.store.SerializedItemDescriptor;
@@ -255,6 +256,36 @@ public abstract class PersistentDataStoreContractTests {
 		assertThat(resolve(FEATURES, all.items().get("a"))).isEqualTo(expected("a", 1));
 		assertThat(resolve(FEATURES, all.items().get("b"))).isEqualTo(Resolved.deleted(3));
 		assertThat(keysAndVersions(SEGMENTS, store.getAll(SEGMENTS))).containsOnly(Map.entry("a", 9));
+	}
+
+	/**
+	 * A store with {@link NonBlockingReads} that says they apply answers through them what its blocking reads
+	 * answer; skipped for other stores.
+	 * @throws Exception if a read fails or does not answer within 10 s
+	 */
+	@Test
+	void nonBlockingReadsAnswerWhatBlockingReadsAnswer() throws Exception {
+		PersistentDataStore store = newStore();
+		assumeTrue(store instanceof NonBlockingReads reads && reads.isNonBlocking(),
+				"the store has no non-blocking reads");
+		NonBlockingReads reads = (NonBlockingReads) store;
+		assertThat(reads.getAsync(FEATURES, "a").toCompletableFuture().get(10, TimeUnit.SECONDS)).isNull();
+		assertThat(reads.getAllAsync(FEATURES).toCompletableFuture().get(10, TimeUnit.SECONDS).items()).isEmpty();
+		store.init(dataSet(Map.of(FEATURES, Map.of("a", item("a", 1), "b", item("b", 2)), SEGMENTS,
+				Map.of("a", item("a", 9)))));
+		store.upsert(FEATURES, "b", tombstone(FEATURES, 3));
+		for (String key : List.of("a", "b", "missing")) {
+			assertThat(resolve(FEATURES, reads.getAsync(FEATURES, key).toCompletableFuture().get(10, TimeUnit.SECONDS)))
+				.as(key)
+				.isEqualTo(resolve(FEATURES, store.get(FEATURES, key)));
+		}
+		KeyedItems<SerializedItemDescriptor> all = reads.getAllAsync(FEATURES).toCompletableFuture()
+			.get(10, TimeUnit.SECONDS);
+		assertThat(all.items()).containsOnlyKeys("a", "b");
+		assertThat(resolve(FEATURES, all.items().get("a"))).isEqualTo(expected("a", 1));
+		assertThat(resolve(FEATURES, all.items().get("b"))).isEqualTo(Resolved.deleted(3));
+		assertThat(keysAndVersions(SEGMENTS, reads.getAllAsync(SEGMENTS).toCompletableFuture()
+			.get(10, TimeUnit.SECONDS))).containsOnly(Map.entry("a", 9));
 	}
 
 	@Test

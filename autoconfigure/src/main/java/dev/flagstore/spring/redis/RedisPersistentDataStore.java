@@ -1,5 +1,6 @@
 package dev.flagstore.spring.redis;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -8,12 +9,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.flagstore.store.DataKind;
 import dev.flagstore.store.FullDataSet;
 import dev.flagstore.store.ItemDescriptor;
 import dev.flagstore.store.KeyedItems;
+import dev.flagstore.store.NonBlockingReads;
 import dev.flagstore.store.PersistentDataStore;
 import dev.flagstore.store.SerializedItemDescriptor;
 import org.jspecify.annotations.Nullable;
@@ -50,8 +58,19 @@ import org.springframework.util.ClassUtils;
  * ({@code spring.data.redis.timeout}; set it, since Lettuce's default is 60 s), and {@link #isStoreAvailable()}
  * sends one {@code PING} that it waits for at most the availability timeout given here (default 1 s). The
  * connection factory belongs to the application: {@link #close()} does not close it. Thread-safe.
+ *
+ * <p>Non-blocking reads ({@link NonBlockingReads}): with a {@code LettuceConnectionFactory} that shares its native
+ * connection (Spring's default), is not pooled and not a cluster, {@code get} and {@code getAll} are sent as
+ * {@code HGET}/{@code HGETALL} through Lettuce's asynchronous API on that shared connection, so the wrapper starts
+ * them on the reading thread with no hand-off. Obtaining the shared connection from the factory may connect
+ * synchronously (the first time, and after the factory reset or replaced it), so that is never done on a reading
+ * thread: a read that finds no usable connection waits for one thread of this store
+ * ({@code flagstore-redis-connect}) to obtain it, within the wrapper's deadline. Reads of a connection that is
+ * merely disconnected go to it as they are (Lettuce queues or rejects them, per its client options). With Jedis, a
+ * pooled or a cluster configuration, {@link #isNonBlocking()} answers {@code false} and the wrapper runs the
+ * blocking methods on its store-call threads.
  */
-public class RedisPersistentDataStore implements PersistentDataStore {
+public class RedisPersistentDataStore implements PersistentDataStore, NonBlockingReads {
 
 	/** Default of how long {@link #isStoreAvailable()} waits for {@code PING}. */
 	public static final Duration DEFAULT_AVAILABILITY_TIMEOUT = Duration.ofSeconds(1);
@@ -96,6 +115,9 @@ public class RedisPersistentDataStore implements PersistentDataStore {
 
 	private final Duration availabilityTimeout;
 
+	/** The asynchronous reads over the factory's shared Lettuce connection, or {@code null} where they do not apply. */
+	private final @Nullable LettuceReads lettuceReads;
+
 	private volatile boolean closed;
 
 	/**
@@ -124,6 +146,7 @@ public class RedisPersistentDataStore implements PersistentDataStore {
 		this.prefix = prefix;
 		this.availabilityTimeout = availabilityTimeout;
 		this.redis = new StringRedisTemplate(connectionFactory);
+		this.lettuceReads = LETTUCE_PRESENT ? LettuceReads.forFactory(connectionFactory) : null;
 	}
 
 	/**
@@ -179,6 +202,60 @@ public class RedisPersistentDataStore implements PersistentDataStore {
 		return new KeyedItems<>(items);
 	}
 
+	/**
+	 * Whether {@link #getAsync} and {@link #getAllAsync} apply: only with a Lettuce connection factory that shares
+	 * one native connection, is not pooled and is not a cluster (see the class description).
+	 * @return whether reads are sent without blocking the caller
+	 */
+	@Override
+	public boolean isNonBlocking() {
+		return this.lettuceReads != null;
+	}
+
+	/**
+	 * Sends {@code HGET} asynchronously (see the class description); never blocks.
+	 * @throws IllegalStateException if this store is closed, or if {@link #isNonBlocking()} answers {@code false}
+	 */
+	@Override
+	public CompletionStage<@Nullable SerializedItemDescriptor> getAsync(DataKind kind, String key) {
+		checkOpen();
+		return requireLettuceReads().hget(bytes(itemsKey(kind.getName())), bytes(key))
+			.thenApply(value -> (value != null) ? new SerializedItemDescriptor(0, false, string(value)) : null);
+	}
+
+	/**
+	 * Sends {@code HGETALL} asynchronously (see the class description); never blocks.
+	 * @throws IllegalStateException if this store is closed, or if {@link #isNonBlocking()} answers {@code false}
+	 */
+	@Override
+	public CompletionStage<KeyedItems<SerializedItemDescriptor>> getAllAsync(DataKind kind) {
+		checkOpen();
+		return requireLettuceReads().hgetall(bytes(itemsKey(kind.getName()))).thenApply(entries -> {
+			// Sorted by key, as getAll.
+			Map<String, SerializedItemDescriptor> items = new TreeMap<>();
+			entries.forEach((key, value) -> items.put(string(key), new SerializedItemDescriptor(0, false, string(value))));
+			return new KeyedItems<>(items);
+		});
+	}
+
+	private LettuceReads requireLettuceReads() {
+		LettuceReads reads = this.lettuceReads;
+		if (reads == null) {
+			throw new IllegalStateException("Non-blocking reads need a LettuceConnectionFactory that shares its native "
+					+ "connection (not pooled, not a cluster); isNonBlocking() answers false here");
+		}
+		return reads;
+	}
+
+	private static byte[] bytes(String text) {
+		// As StringRedisTemplate's serializers: UTF-8.
+		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+	private static String string(byte[] bytes) {
+		return new String(bytes, StandardCharsets.UTF_8);
+	}
+
 	@Override
 	public boolean upsert(DataKind kind, String key, SerializedItemDescriptor item) {
 		checkOpen();
@@ -232,6 +309,9 @@ public class RedisPersistentDataStore implements PersistentDataStore {
 	@Override
 	public void close() {
 		this.closed = true;
+		if (this.lettuceReads != null) {
+			this.lettuceReads.close();
+		}
 	}
 
 	@Override
@@ -328,6 +408,168 @@ public class RedisPersistentDataStore implements PersistentDataStore {
 				return async.ping().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
 			}
 			return null;
+		}
+
+	}
+
+	/**
+	 * {@code HGET} and {@code HGETALL} through Lettuce's asynchronous API on the connection factory's shared native
+	 * connection. The connection is obtained from the factory (which may connect, synchronously) on this class's own
+	 * thread, never on a reader's; readers then use it directly for as long as it is not closed (a reset or a
+	 * validation failure of the factory closes it). Kept apart so that Lettuce types are only loaded when Lettuce is
+	 * on the class path.
+	 */
+	private static final class LettuceReads {
+
+		private final org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory factory;
+
+		/** The factory's shared connection, as last obtained; replaced once it is closed. */
+		private volatile @Nullable SharedConnection shared;
+
+		/** The connection being obtained, shared by the readers that wait for it; {@code null} when none is. */
+		private final AtomicReference<@Nullable CompletableFuture<SharedConnection>> obtaining = new AtomicReference<>();
+
+		/** One thread, only while a connection is being obtained (it may connect); stopped by {@link #close()}. */
+		private final ThreadPoolExecutor connector;
+
+		private LettuceReads(org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory factory) {
+			this.factory = factory;
+			this.connector = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), (task) -> {
+				Thread thread = new Thread(task, "flagstore-redis-connect");
+				thread.setDaemon(true);
+				return thread;
+			});
+			this.connector.allowCoreThreadTimeOut(true);
+		}
+
+		/**
+		 * The reads for {@code factory}, or {@code null} if it is not a Lettuce factory whose reads can be sent
+		 * without blocking: one that does not share its native connection would open or borrow one per read, a
+		 * pooled one gives the shared connection back to the pool on a reset (where others may still use it), and a
+		 * cluster is not what these reads were tested with.
+		 */
+		static @Nullable LettuceReads forFactory(RedisConnectionFactory factory) {
+			if (factory instanceof org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory lettuce
+					&& lettuce.getShareNativeConnection() && !lettuce.isClusterAware()
+					&& !(lettuce.getClientConfiguration() instanceof org.springframework.data.redis.connection.lettuce.LettucePoolingClientConfiguration)) {
+				return new LettuceReads(lettuce);
+			}
+			return null;
+		}
+
+		CompletableFuture<byte[]> hget(byte[] key, byte[] field) {
+			SharedConnection current = usableConnection();
+			if (current != null) {
+				return cancellable(current.commands.hget(key, field));
+			}
+			return obtain().thenCompose((connection) -> cancellable(connection.commands.hget(key, field)));
+		}
+
+		CompletableFuture<Map<byte[], byte[]>> hgetall(byte[] key) {
+			SharedConnection current = usableConnection();
+			if (current != null) {
+				return cancellable(current.commands.hgetall(key));
+			}
+			return obtain().thenCompose((connection) -> cancellable(connection.commands.hgetall(key)));
+		}
+
+		/** The shared connection if this store has it and it is not closed (it may be disconnected). */
+		private @Nullable SharedConnection usableConnection() {
+			SharedConnection current = this.shared;
+			return (current != null && !current.isClosed()) ? current : null;
+		}
+
+		/** Obtains the factory's shared connection on the connector thread; readers arriving meanwhile share it. */
+		private CompletableFuture<SharedConnection> obtain() {
+			while (true) {
+				CompletableFuture<SharedConnection> pending = this.obtaining.get();
+				if (pending != null) {
+					return pending;
+				}
+				CompletableFuture<SharedConnection> mine = new CompletableFuture<>();
+				if (!this.obtaining.compareAndSet(null, mine)) {
+					continue;
+				}
+				try {
+					this.connector.execute(() -> obtainInto(mine));
+				}
+				catch (RejectedExecutionException ex) {
+					this.obtaining.compareAndSet(mine, null);
+					mine.completeExceptionally(new IllegalStateException("The Redis data store is closed", ex));
+				}
+				return mine;
+			}
+		}
+
+		@SuppressWarnings("unchecked")
+		private void obtainInto(CompletableFuture<SharedConnection> target) {
+			try (RedisConnection connection = this.factory.getConnection()) {
+				// A new LettuceConnection over the shared native connection: closing it leaves that one open.
+				Object nativeConnection = connection.getNativeConnection();
+				if (!(nativeConnection instanceof io.lettuce.core.api.async.RedisAsyncCommands<?, ?> commands)) {
+					throw new IllegalStateException("Expected a standalone Lettuce connection, got " + nativeConnection);
+				}
+				SharedConnection obtained = new SharedConnection(
+						(io.lettuce.core.api.async.RedisAsyncCommands<byte[], byte[]>) commands);
+				this.shared = obtained;
+				target.complete(obtained);
+			}
+			catch (Throwable ex) {
+				target.completeExceptionally(ex);
+			}
+			finally {
+				this.obtaining.compareAndSet(target, null);
+			}
+		}
+
+		/**
+		 * The shared connection's asynchronous commands, and whether the connection is closed: its final state
+		 * (released by the factory), not a disconnect that Lettuce repairs by reconnecting.
+		 */
+		private static final class SharedConnection {
+
+			final io.lettuce.core.api.async.RedisAsyncCommands<byte[], byte[]> commands;
+
+			private final io.lettuce.core.api.@Nullable StatefulConnection<byte[], byte[]> connection;
+
+			SharedConnection(io.lettuce.core.api.async.RedisAsyncCommands<byte[], byte[]> commands) {
+				this.commands = commands;
+				this.connection = (commands instanceof io.lettuce.core.AbstractRedisAsyncCommands<byte[], byte[]> impl)
+						? impl.getConnection() : null;
+			}
+
+			boolean isClosed() {
+				if (this.connection instanceof io.lettuce.core.RedisChannelHandler<?, ?> handler) {
+					return handler.isClosed();
+				}
+				// Not Lettuce's own implementation (it always is, from LettuceConnectionFactory): nothing tells whether
+				// the factory closed it, so each read obtains it again from the factory (on the connector thread).
+				return true;
+			}
+
+		}
+
+		/** A future of the command's answer whose cancellation (the wrapper's deadline) cancels the command. */
+		private static <T> CompletableFuture<T> cancellable(io.lettuce.core.RedisFuture<T> command) {
+			CompletableFuture<T> answer = new CompletableFuture<>();
+			command.whenComplete((value, error) -> {
+				if (error != null) {
+					answer.completeExceptionally(error);
+				}
+				else {
+					answer.complete(value);
+				}
+			});
+			answer.whenComplete((value, error) -> {
+				if (answer.isCancelled()) {
+					command.cancel(true);
+				}
+			});
+			return answer;
+		}
+
+		void close() {
+			this.connector.shutdownNow();
 		}
 
 	}
