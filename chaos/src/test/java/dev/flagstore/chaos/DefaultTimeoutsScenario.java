@@ -186,7 +186,9 @@ final class DefaultTimeoutsScenario {
 		bounds.put(ThreadSampler.STATUS, 1);
 		bounds.put(ThreadSampler.LISTENER, LISTENERS);
 		bounds.put(ThreadSampler.CLOCK, 1);
-		bounds.put(ThreadSampler.TOTAL, maxConcurrentCalls + 4 + 1 + LISTENERS + 1);
+		// The Redis store's connector (none with PostgreSQL).
+		bounds.put(ThreadSampler.REDIS_CONNECT, 1);
+		bounds.put(ThreadSampler.TOTAL, maxConcurrentCalls + 4 + 1 + LISTENERS + 1 + 1);
 		String loadBefore = StallMonitor.loadAverage();
 		ThreadSampler threads = new ThreadSampler(bounds, Duration.ofMillis(50)).start();
 		StallMonitor stalls = new StallMonitor(10).start();

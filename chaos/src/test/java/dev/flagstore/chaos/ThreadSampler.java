@@ -17,7 +17,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Pools, by name prefix: {@code flagstore-store-call-} (store calls, polls, heartbeats), {@code
  * flagstore-status-listener-} (listener delivery), {@code flagstore-status-} (the scheduler that fires deadlines,
- * polls and heartbeats), {@code flagstore-clock} (the shared coarse ticker), and any other {@code flagstore-} name
+ * polls and heartbeats), {@code flagstore-clock} (the shared coarse ticker), {@code flagstore-redis-connect} (the
+ * Redis store's connector, which obtains the connection its non-blocking reads use), and any other {@code flagstore-} name
  * ({@code other}, bound 0: a thread nobody expects).
  */
 final class ThreadSampler {
@@ -29,6 +30,8 @@ final class ThreadSampler {
 	static final String LISTENER = "listener";
 
 	static final String CLOCK = "clock";
+
+	static final String REDIS_CONNECT = "redis-connect";
 
 	static final String OTHER = "other";
 
@@ -84,6 +87,9 @@ final class ThreadSampler {
 		}
 		if (threadName.startsWith("flagstore-clock")) {
 			return CLOCK;
+		}
+		if (threadName.startsWith("flagstore-redis-connect")) {
+			return REDIS_CONNECT;
 		}
 		return threadName.startsWith("flagstore-") ? OTHER : null;
 	}
