@@ -395,10 +395,6 @@ final class StampedCache<K, V> {
 		return values;
 	}
 
-	Stamped<V> stamp(V value) {
-		return new Stamped<>(value, this.generation.current(), this.ticker.read());
-	}
-
 	/** {@code old} itself when it wins (so the caller can keep its mapping), else a new value. */
 	private static <V> Stamped<V> combine(Stamped<V> old, Stamped<V> incoming, BinaryOperator<V> newer) {
 		V merged = newer.apply(old.value, incoming.value);

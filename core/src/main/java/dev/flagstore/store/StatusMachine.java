@@ -67,8 +67,6 @@ final class StatusMachine implements DataStoreStatusProvider, DataStoreUpdateSin
 
 	private final Clock clock;
 
-	private final Ticker ticker;
-
 	private final Scheduler scheduler;
 
 	private final Executor executor;
@@ -81,7 +79,6 @@ final class StatusMachine implements DataStoreStatusProvider, DataStoreUpdateSin
 	StatusMachine(Clock clock, Ticker ticker, Scheduler scheduler, Executor executor, Executor listenerExecutor,
 			Duration pollInterval) {
 		this.clock = clock;
-		this.ticker = ticker;
 		this.scheduler = scheduler;
 		this.executor = executor;
 		this.pollNanos = pollInterval.toNanos();
@@ -354,10 +351,6 @@ final class StatusMachine implements DataStoreStatusProvider, DataStoreUpdateSin
 				scheduleHeartbeat(heartbeat, next);
 			}
 		}, delayNanos, () -> scheduleHeartbeat(heartbeat, delayNanos));
-	}
-
-	long now() {
-		return this.ticker.read();
 	}
 
 	/** {@code a >= b} for ticker readings (which may wrap). */

@@ -117,11 +117,6 @@ final class StoreCalls {
 		return await(submit(operation, kind, lane, call, Math.min(this.timeoutNanos, remainingNanos)), operation, kind);
 	}
 
-	/** The operation timeout in nanoseconds; zero when calls run inline without a deadline. */
-	long timeoutNanos() {
-		return this.timeoutNanos;
-	}
-
 	/**
 	 * Starts {@code call} and returns its future at once: it completes with the result, or exceptionally with a
 	 * {@link DataStoreException} (failure recorded) once the call failed or its deadline passed. With a zero
