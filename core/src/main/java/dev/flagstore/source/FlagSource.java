@@ -1,0 +1,34 @@
+package dev.flagstore.source;
+
+/**
+ * What feeds the data store: a file, an HTTP service, a queue, a vendor SDK. flagstore starts it once the store
+ * is ready and closes it before the store.
+ *
+ * <p>A source writes only through the {@link FlagSourceUpdateSink} it is given and reports its own health there
+ * ({@link FlagSourceUpdateSink#updateStatus}). It never sees a store exception: a write the store rejects returns
+ * {@code false} and is reported on the source's status as {@link FlagSourceErrorKind#STORE_ERROR}.
+ */
+public interface FlagSource extends AutoCloseable {
+
+	/**
+	 * Starts feeding the store. Returns promptly: the source works on its own threads, and reports
+	 * {@link FlagSourceState#VALID} once it has written its first full data set. Called at most once.
+	 * @param sink where the source writes and reports its status
+	 */
+	void start(FlagSourceUpdateSink sink);
+
+	/**
+	 * Asks the source to send its full data set again, soon, through {@link FlagSourceUpdateSink#init}: the
+	 * store has recovered from an outage and may have missed writes ({@code refreshNeeded}). Must return
+	 * promptly; the default does nothing (a source that re-sends everything on its own schedule may keep it).
+	 */
+	default void resync() {
+	}
+
+	/**
+	 * Stops the source: its threads end and it writes nothing more. Idempotent.
+	 */
+	@Override
+	void close();
+
+}
