@@ -380,6 +380,9 @@ final class StoreCalls {
 
 		@Override
 		public void run() {
+			// The permit goes back as soon as the store call returns, before its caller is answered: a caller that
+			// makes its next call at once must not find its own previous one still holding a permit.
+			boolean released = false;
 			try {
 				if (isDone()) {
 					return;
@@ -392,20 +395,29 @@ final class StoreCalls {
 					result = this.call.call();
 				}
 				catch (Throwable ex) {
+					releaseRunner();
+					released = true;
 					fail(ex);
 					return;
 				}
-				finally {
-					synchronized (this) {
-						this.runner = null;
-					}
-				}
+				releaseRunner();
+				released = true;
 				succeed(result);
 			}
 			finally {
-				this.permits.release();
+				if (!released) {
+					this.permits.release();
+				}
 				cancelTimeout();
 			}
+		}
+
+		/** The store call returned: no interrupt is aimed at this thread from now on, and its permit goes back. */
+		private void releaseRunner() {
+			synchronized (this) {
+				this.runner = null;
+			}
+			this.permits.release();
 		}
 
 		@Override
