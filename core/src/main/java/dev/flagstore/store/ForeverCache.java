@@ -46,6 +46,17 @@ final class ForeverCache implements DataCache {
 
 	private final StampedCache<DataKind, KeyedItems<ItemDescriptor>> all;
 
+	private final long missTtlNanos;
+
+	/**
+	 * The cached misses of the kinds that have a snapshot, looked up before the item cache so that a miss costs no
+	 * Caffeine lookup: per kind, key &rarr; when the miss expires ({@link #ticker} time). A front of the item cache's
+	 * misses, never the only record of one: an entry is only read when the kind's snapshot lacks the key (so a write,
+	 * which joins the snapshot, wins over it), dropped when it has expired or an {@code init} replaced the data set,
+	 * and swept when a kind's map has doubled since its last sweep. Copy-on-write: kinds are few.
+	 */
+	private volatile Map<DataKind, Misses> misses = Map.of();
+
 	/**
 	 * Whether the snapshots hold a complete data set (an {@code init} ran here, whether or not it reached the
 	 * store): only then is there something to write back. Written under the exclusive write lock.
@@ -70,17 +81,22 @@ final class ForeverCache implements DataCache {
 	ForeverCache(StoreAccess store, Duration missTtl, Ticker ticker) {
 		this.store = store;
 		this.ticker = ticker;
+		this.missTtlNanos = missTtl.toNanos();
 		this.items = StampedCache.build(Caffeine.newBuilder().ticker(ticker).expireAfter(new MissExpiry(missTtl.toNanos())),
 				this.generation, ticker);
-		// No expiry at all keeps Caffeine on its fastest read path, which get() takes for every item it holds.
-		this.all = StampedCache.build(Caffeine.newBuilder(), this.generation, ticker);
+		// One value per kind, read by every get(): published, so that a hit does not go through Caffeine.
+		this.all = StampedCache.buildPublished(this.generation, ticker);
 	}
 
 	@Override
 	public @Nullable ItemDescriptor get(DataKind kind, String key) {
 		// An item read counts in the items cache (docs/status.md), whether the snapshot or the item cache answers
 		// it; the all-items cache counts getAll() calls.
-		Stamped<KeyedItems<ItemDescriptor>> snapshot = this.all.peekIfCurrent(kind);
+		Stamped<KeyedItems<ItemDescriptor>> snapshot = this.all.peekPublished(kind);
+		if (snapshot == null) {
+			// Not published yet (a load completing, or the kind not cached): the cache itself may hold it.
+			snapshot = this.all.peekIfCurrent(kind);
+		}
 		if (snapshot != null) {
 			ItemDescriptor item = snapshot.value.items().get(key);
 			if (item != null) {
@@ -93,31 +109,106 @@ final class ForeverCache implements DataCache {
 			// the store still holds.
 			return null;
 		}
+		if (snapshot != null) {
+			Misses kindMisses = this.misses.get(kind);
+			if (kindMisses != null && kindMisses.isCached(key, this.ticker.read())) {
+				this.items.recordHit();
+				return null;
+			}
+		}
 		// A key the snapshot lacks: what the item cache holds (a cached miss, most often) is a hit, looked up without
 		// allocating; only what it lacks is loaded.
 		Stamped<Optional<ItemDescriptor>> cached = this.items.getIfCurrent(ItemKey.Lookup.of(kind, key));
 		long stamp;
+		long loadedAt;
 		Optional<ItemDescriptor> found;
 		if (cached != null) {
 			stamp = cached.generation;
+			loadedAt = cached.loadedAt;
 			found = cached.value;
 		}
 		else {
 			stamp = this.generation.forLoad();
 			found = this.items.get(new ItemKey(kind, key), () -> this.store.loadItem(kind, key), this.store.calls(),
 					StoreOperation.GET, kind);
+			loadedAt = this.ticker.read();
 		}
-		if (found.isPresent() && snapshot != null) {
-			// What the store had joins the snapshot, so that getAll() answers it too.
-			this.all.merge(kind, single(key, found.get()), WITH_ITEMS, true, true, stamp);
+		if (snapshot != null) {
+			if (found.isPresent()) {
+				// What the store had joins the snapshot, so that getAll() answers it too.
+				this.all.merge(kind, single(key, found.get()), WITH_ITEMS, true, true, stamp);
+			}
+			else {
+				rememberMiss(kind, key, loadedAt + this.missTtlNanos, stamp);
+			}
 		}
 		return found.orElse(null);
 	}
 
+	/** Puts a miss of generation {@code stamp} in front of the item cache, unless an init replaced that generation. */
+	private void rememberMiss(DataKind kind, String key, long expiresAt, long stamp) {
+		if (stamp == CacheGeneration.NONE || this.generation.current() != stamp) {
+			return;
+		}
+		Misses kindMisses = this.misses.get(kind);
+		if (kindMisses == null) {
+			synchronized (this) {
+				kindMisses = this.misses.get(kind);
+				if (kindMisses == null) {
+					kindMisses = new Misses();
+					Map<DataKind, Misses> copy = new java.util.HashMap<>(this.misses);
+					copy.put(kind, kindMisses);
+					this.misses = Map.copyOf(copy);
+				}
+			}
+		}
+		kindMisses.put(key, expiresAt, this.ticker.read());
+		if (this.generation.current() != stamp) {
+			// An init began meanwhile: its clearing may have run before the put.
+			kindMisses.remove(key, expiresAt);
+		}
+	}
+
+	/** One kind's cached misses: key &rarr; when the miss expires. */
+	private static final class Misses {
+
+		private final java.util.concurrent.ConcurrentHashMap<String, Long> expiries = new java.util.concurrent.ConcurrentHashMap<>();
+
+		/** The size past which the next put sweeps the expired entries. */
+		private volatile int sweepAt = 64;
+
+		boolean isCached(String key, long now) {
+			Long expiresAt = this.expiries.get(key);
+			return expiresAt != null && now - expiresAt < 0;
+		}
+
+		void put(String key, long expiresAt, long now) {
+			this.expiries.put(key, expiresAt);
+			if (this.expiries.size() > this.sweepAt) {
+				// Removes each expired entry only if it is still the one seen (values().removeIf does).
+				this.expiries.values().removeIf(expiry -> now - expiry >= 0);
+				this.sweepAt = Math.max(64, 2 * this.expiries.size());
+			}
+		}
+
+		void remove(String key, long expiresAt) {
+			this.expiries.remove(key, expiresAt);
+		}
+
+		int size() {
+			return this.expiries.size();
+		}
+
+	}
+
 	@Override
 	public KeyedItems<ItemDescriptor> getAll(DataKind kind) {
-		Stamped<KeyedItems<ItemDescriptor>> snapshot = this.all.getIfCurrent(kind);
+		Stamped<KeyedItems<ItemDescriptor>> snapshot = this.all.peekPublished(kind);
+		if (snapshot == null) {
+			snapshot = this.all.peekIfCurrent(kind);
+		}
 		if (snapshot != null) {
+			this.all.recordHit();
 			return snapshot.value;
 		}
 		if (this.replacementPending) {
@@ -151,6 +242,7 @@ final class ForeverCache implements DataCache {
 		}
 		long stamp = this.generation.beginReplace();
 		try {
+			this.misses = Map.of();
 			this.items.clear();
 			this.all.clear();
 			long now = this.ticker.read();
@@ -202,6 +294,11 @@ final class ForeverCache implements DataCache {
 				this.all.merge(kind, single(key, found.get()), WITH_ITEMS, true, true, stamp);
 			}
 		});
+	}
+
+	/** How many misses the front holds, expired or not (for tests). */
+	int cachedMisses() {
+		return this.misses.values().stream().mapToInt(Misses::size).sum();
 	}
 
 	boolean holdsFullDataSet() {

@@ -41,14 +41,27 @@ final class StampedCache<K, V> {
 
 	private final Ticker ticker;
 
+	/** Whether this cache keeps {@link #published} (a cache of a handful of keys: {@link #published}). */
+	private final boolean publishing;
+
+	/**
+	 * With {@link #publishing}: the loaded values as of the last change, in an immutable map that a read looks up
+	 * without Caffeine. Every change of a mapping made here, and the completion of every future put in the map,
+	 * publishes the map again: under the cache's monitor, from the mappings as they are then, so the last
+	 * publication has what the map holds after the last change. The only change that bypasses this class, Caffeine
+	 * dropping a failed load, removes nothing published: a failed load never is.
+	 */
+	private volatile Map<K, Stamped<V>> published = Map.of();
+
 	private StampedCache(AsyncCache<K, Stamped<V>> cache, StatsCounter stats, CacheGeneration generation,
-			Ticker ticker) {
+			Ticker ticker, boolean publishing) {
 		this.cache = cache;
 		this.map = cache.asMap();
 		this.quiet = cache.synchronous().policy();
 		this.stats = stats;
 		this.generation = generation;
 		this.ticker = ticker;
+		this.publishing = publishing;
 	}
 
 	/**
@@ -57,10 +70,58 @@ final class StampedCache<K, V> {
 	 */
 	static <K, V> StampedCache<K, V> build(Caffeine<Object, Object> caffeine, CacheGeneration generation,
 			Ticker ticker) {
+		return build(caffeine, generation, ticker, false);
+	}
+
+	/**
+	 * Builds a cache that also publishes its loaded values for {@link #peekPublished}: for a cache of a handful of
+	 * keys (one per kind), with no expiry and no size bound, read far more often than it changes.
+	 */
+	static <K, V> StampedCache<K, V> buildPublished(CacheGeneration generation, Ticker ticker) {
+		return build(Caffeine.newBuilder(), generation, ticker, true);
+	}
+
+	private static <K, V> StampedCache<K, V> build(Caffeine<Object, Object> caffeine, CacheGeneration generation,
+			Ticker ticker, boolean publishing) {
 		StatsCounter stats = new ConcurrentStatsCounter();
 		// Maintenance runs on the caller (amortized) rather than as a task on the common pool.
 		AsyncCache<K, Stamped<V>> cache = caffeine.recordStats(() -> stats).executor(Runnable::run).buildAsync();
-		return new StampedCache<>(cache, stats, generation, ticker);
+		return new StampedCache<>(cache, stats, generation, ticker, publishing);
+	}
+
+	/**
+	 * The hot path of a {@link #buildPublished published} cache: the value loaded for {@code key} as of the last
+	 * change, if it is of the current generation, counting nothing; else {@code null} (then read the cache:
+	 * {@link #getIfCurrent}, {@link #get}). A change is published before the method that made it returns, so a
+	 * thread reads its own writes; another thread may still read the value just replaced, as if it had read a
+	 * moment earlier. A load in flight is not published (nor is the value it replaces): its answer is, once it
+	 * completes.
+	 */
+	@Nullable Stamped<V> peekPublished(K key) {
+		Stamped<V> stamped = this.published.get(key);
+		return (stamped == null || stamped.generation != this.generation.current()) ? null : stamped;
+	}
+
+	/** Publishes the loaded values again after a change (a published cache only). */
+	private void changed() {
+		if (this.publishing) {
+			synchronized (this) {
+				Map<K, Stamped<V>> values = new java.util.HashMap<>();
+				this.map.forEach((key, future) -> {
+					if (future.isDone() && !future.isCompletedExceptionally()) {
+						values.put(key, future.join());
+					}
+				});
+				this.published = Map.copyOf(values);
+			}
+		}
+	}
+
+	/** Publishes again when {@code future}, just put in the map, completes (a published cache only). */
+	private void changedWhenDone(CompletableFuture<Stamped<V>> future) {
+		if (this.publishing) {
+			future.whenComplete((value, error) -> changed());
+		}
 	}
 
 	/** The synchronous view, for statistics and metrics; read it, do not write to it. */
@@ -123,6 +184,7 @@ final class StampedCache<K, V> {
 				// An earlier failure, or the old data set's answer: drop it (only if still mapped) before Caffeine
 				// would count it as a hit.
 				this.map.remove(key, mapped);
+				changed();
 			}
 			@SuppressWarnings({ "unchecked", "rawtypes" })
 			CompletableFuture<Stamped<V>>[] created = new CompletableFuture[1];
@@ -131,12 +193,14 @@ final class StampedCache<K, V> {
 				return created[0];
 			});
 			if (created[0] != null) {
+				changedWhenDone(created[0]);
 				startLoad(created[0], loader, stamp);
 			}
 			else if (future.isDone() && (future.isCompletedExceptionally()
 					|| this.generation.isOlder(future.join().generation))) {
 				// An earlier failure, or the old data set's answer: drop it (only if still mapped), load again.
 				this.map.remove(key, future);
+				changed();
 				continue;
 			}
 			Stamped<V> stamped;
@@ -147,16 +211,19 @@ final class StampedCache<K, V> {
 				if (future instanceof Refreshing<V> refreshing) {
 					// A reread that did not answer in time: the value it replaced stands.
 					this.map.replace(key, future, CompletableFuture.completedFuture(refreshing.old));
+					changed();
 					return refreshing.old.value;
 				}
 				if (!future.isDone() && !Thread.currentThread().isInterrupted()) {
 					// Timed out waiting for a load that did not complete: no later reader waits for it again.
 					this.map.remove(key, future);
+					changed();
 				}
 				throw ex;
 			}
 			if (this.generation.isOlder(stamped.generation)) {
 				this.map.remove(key, future);
+				changed();
 			}
 			return stamped.value;
 		}
@@ -191,6 +258,8 @@ final class StampedCache<K, V> {
 		});
 		if (placed[0] != null) {
 			track(key, placed[0]);
+			changedWhenDone(placed[0]);
+			changed();
 		}
 		else {
 			mergeWhenDone(key, load, newer);
@@ -312,8 +381,10 @@ final class StampedCache<K, V> {
 		else {
 			this.map.compute(key, remap);
 		}
+		changed();
 		if (tracked[0] != null) {
 			track(key, tracked[0]);
+			changedWhenDone(tracked[0]);
 		}
 		if (tracked[1] != null) {
 			mergeWhenDone(key, tracked[1], newer);
@@ -332,6 +403,7 @@ final class StampedCache<K, V> {
 					Stamped<V> merged = combine(existing.join(), loaded, newer);
 					return (merged == existing.join()) ? existing : CompletableFuture.completedFuture(merged);
 				});
+				changed();
 			}
 		});
 	}
@@ -355,6 +427,7 @@ final class StampedCache<K, V> {
 				else {
 					this.map.replace(key, future, future);
 				}
+				changed();
 			});
 		}
 	}
@@ -362,6 +435,7 @@ final class StampedCache<K, V> {
 	/** Puts a value already stamped (by a replacement in progress). */
 	void putStamped(K key, Stamped<V> value) {
 		this.map.put(key, CompletableFuture.completedFuture(value));
+		changed();
 	}
 
 	/**
@@ -369,6 +443,7 @@ final class StampedCache<K, V> {
 	 */
 	void replace(K key, CompletableFuture<Stamped<V>> old, Stamped<V> value) {
 		this.map.replace(key, old, CompletableFuture.completedFuture(value));
+		changed();
 	}
 
 	@Nullable CompletableFuture<Stamped<V>> future(K key) {
@@ -377,10 +452,12 @@ final class StampedCache<K, V> {
 
 	void invalidate(K key) {
 		this.map.remove(key);
+		changed();
 	}
 
 	void clear() {
 		this.map.clear();
+		changed();
 	}
 
 	/** The loaded values of the current generation, in no particular order. */
