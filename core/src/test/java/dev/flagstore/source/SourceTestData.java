@@ -7,6 +7,15 @@ import dev.flagstore.store.DataKind;
 /** Kinds and bodies for the source tests. */
 final class SourceTestData {
 
+	/** slf4j-simple's level property for the HTTP source's logger. */
+	static final String DEBUG_PROPERTY = "org.slf4j.simpleLogger.log." + HttpFlagSource.class.getName();
+
+	static {
+		// Before HttpFlagSource's logger exists (every test of it uses this class first): the secrets test also
+		// reads the source's DEBUG lines.
+		System.setProperty(DEBUG_PROPERTY, "debug");
+	}
+
 	/** A flag as an application would model it. */
 	record Flag(String key, int version, boolean on) {
 	}
