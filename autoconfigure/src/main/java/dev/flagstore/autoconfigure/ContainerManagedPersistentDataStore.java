@@ -84,4 +84,13 @@ final class ContainerManagedPersistentDataStore implements PersistentDataStore, 
 		return this.delegate.toString();
 	}
 
+	/** The application's store describes itself, under its own class. */
+	@Override
+	public java.util.Map<String, Object> describeConfiguration() {
+		java.util.Map<String, Object> description = new java.util.LinkedHashMap<>();
+		description.put("class", this.delegate.getClass().getName());
+		description.putAll(this.delegate.describeConfiguration());
+		return description;
+	}
+
 }

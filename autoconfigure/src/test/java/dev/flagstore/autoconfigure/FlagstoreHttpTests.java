@@ -41,7 +41,13 @@ import static org.awaitility.Awaitility.await;
 		"management.endpoint.health.show-details=always", "management.endpoint.health.probes.enabled=true",
 		"management.endpoint.health.group.readiness.include=readinessState,flagStore",
 		// The test class path has Spring Data Redis but no Redis server: keep Redis out of the picture.
-		"spring.autoconfigure.exclude=org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
+		// Spring Security is on this module's test class path for FlagstoreEndpointSecurityTests only.
+				"spring.autoconfigure.exclude=org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration,"
+						+ "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration,"
+						+ "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration,"
+						+ "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration,"
+						+ "org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration,"
+						+ "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration",
 		"management.health.redis.enabled=false" })
 @AutoConfigureRestTestClient
 class FlagstoreHttpTests {

@@ -1,8 +1,10 @@
 package dev.flagstore.autoconfigure;
 
+import dev.flagstore.autoconfigure.endpoint.FlagstoreEndpointAutoConfiguration;
 import dev.flagstore.autoconfigure.health.FlagstoreHealthContributorAutoConfiguration;
 import dev.flagstore.autoconfigure.metrics.FlagstoreMetricsAutoConfiguration;
 import dev.flagstore.spring.DataStoreStatusEventPublisher;
+import dev.flagstore.spring.endpoint.FlagstoreEndpoint;
 import dev.flagstore.spring.health.FlagstoreHealthIndicator;
 import dev.flagstore.spring.metrics.FlagstoreMetrics;
 import dev.flagstore.status.DataStoreStatusProvider;
@@ -28,7 +30,8 @@ class FlagstoreWithoutActuatorTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(FlagstoreAutoConfiguration.class,
-				FlagstoreHealthContributorAutoConfiguration.class, FlagstoreMetricsAutoConfiguration.class))
+				FlagstoreHealthContributorAutoConfiguration.class, FlagstoreMetricsAutoConfiguration.class,
+				FlagstoreEndpointAutoConfiguration.class))
 		.withClassLoader(new FilteredClassLoader("org.springframework.boot.health", "org.springframework.boot.actuate",
 				"org.springframework.boot.micrometer", "io.micrometer"))
 		.withPropertyValues("flagstore.status.heartbeat-interval=0");
@@ -40,7 +43,8 @@ class FlagstoreWithoutActuatorTests {
 			.hasSingleBean(DataStoreStatusProvider.class)
 			.hasSingleBean(DataStoreStatusEventPublisher.class)
 			.doesNotHaveBean(FlagstoreHealthIndicator.class)
-			.doesNotHaveBean(FlagstoreMetrics.class));
+			.doesNotHaveBean(FlagstoreMetrics.class)
+			.doesNotHaveBean(FlagstoreEndpoint.class));
 	}
 
 	@Test

@@ -1,5 +1,7 @@
 package dev.flagstore.source;
 
+import java.util.Map;
+
 /**
  * What feeds the data store: a file, an HTTP service, a queue, a vendor SDK. flagstore starts it once the store
  * is ready and closes it before the store.
@@ -23,6 +25,17 @@ public interface FlagSource extends AutoCloseable {
 	 * promptly; the default does nothing (a source that re-sends everything on its own schedule may keep it).
 	 */
 	default void resync() {
+	}
+
+	/**
+	 * Describes this source's configuration for operators (the Actuator endpoint {@code flagstore}, the
+	 * {@code info} endpoint): what it reads and how often, never a secret (an {@code Authorization} header's value,
+	 * a token in a URL). Must be cheap and do no I/O.
+	 * @return names to values that are strings, numbers, booleans, or lists and maps of those; the default names
+	 * the class
+	 */
+	default Map<String, Object> describeConfiguration() {
+		return Map.of("type", getClass().getName());
 	}
 
 	/**

@@ -727,6 +727,23 @@ public final class HttpFlagSource implements FlagSource {
 		return this.maxRetryDelay;
 	}
 
+	/**
+	 * Describes the source: its URL without user-info or query, its intervals and timeouts, and the names of its
+	 * headers (never their values).
+	 * @return the description
+	 */
+	@Override
+	public java.util.Map<String, Object> describeConfiguration() {
+		java.util.Map<String, Object> description = new java.util.LinkedHashMap<>();
+		description.put("type", "http");
+		description.put("url", this.secrets.url());
+		description.put("pollInterval", this.pollInterval.toString());
+		description.put("requestTimeout", this.requestTimeout.toString());
+		description.put("connectTimeout", this.connectTimeout.toString());
+		description.put("headers", this.headers.stream().map(header -> header[0]).toList());
+		return description;
+	}
+
 	@Override
 	public String toString() {
 		StringBuilder text = new StringBuilder("HttpFlagSource{url=").append(this.secrets.url())

@@ -1,5 +1,7 @@
 package dev.flagstore.store;
 
+import java.util.Map;
+
 import dev.flagstore.status.DataStoreStatusProvider;
 import org.jspecify.annotations.Nullable;
 
@@ -76,6 +78,16 @@ public interface DataStore extends AutoCloseable {
 	 * @return the provider; for stores without monitoring, one that is always available
 	 */
 	DataStoreStatusProvider getStatusProvider();
+
+	/**
+	 * Describes this store's configuration for operators (see {@link PersistentDataStore#describeConfiguration()}):
+	 * no secrets, no store I/O.
+	 * @return names to values that are strings, numbers, booleans, or lists and maps of those; the default names
+	 * the class
+	 */
+	default Map<String, Object> describeConfiguration() {
+		return Map.of("type", getClass().getName());
+	}
 
 	/**
 	 * Releases the store's threads and connections. Idempotent; declares no checked exception.

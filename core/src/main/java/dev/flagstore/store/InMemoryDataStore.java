@@ -153,4 +153,13 @@ public final class InMemoryDataStore implements DataStore {
 
 	}
 
+	/**
+	 * Describes this store: {@code {"type": "in-memory"}}.
+	 * @return the description
+	 */
+	@Override
+	public Map<String, Object> describeConfiguration() {
+		return Map.of("type", "in-memory");
+	}
+
 }

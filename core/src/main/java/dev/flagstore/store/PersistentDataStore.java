@@ -1,5 +1,7 @@
 package dev.flagstore.store;
 
+import java.util.Map;
+
 import dev.flagstore.status.DataStoreUpdateSink;
 import org.jspecify.annotations.Nullable;
 
@@ -68,6 +70,17 @@ public interface PersistentDataStore extends AutoCloseable {
 	 * @param sink the sink
 	 */
 	default void setUpdateSink(@Nullable DataStoreUpdateSink sink) {
+	}
+
+	/**
+	 * Describes this store's configuration for operators (the Actuator endpoint {@code flagstore}, the
+	 * {@code info} endpoint), as the LaunchDarkly SDKs' {@code DiagnosticDescription} does: what it is and how it is
+	 * set up (a key prefix, a table prefix, the database product and version), never a password, a token, or a URL
+	 * that could hold credentials. Must be cheap and do no store I/O: it is called on the endpoint's thread.
+	 * @return names to values that are strings, numbers, booleans, or lists and maps of those; the default is empty
+	 */
+	default Map<String, Object> describeConfiguration() {
+		return Map.of();
 	}
 
 }

@@ -3,6 +3,7 @@ package dev.flagstore.store;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -75,11 +76,28 @@ public final class PersistentDataStoreWrapper implements DataStore {
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
+	/** The wrapper's own settings, as {@link #describeConfiguration()} tells them. */
+	private final Map<String, Object> settings;
+
 	private PersistentDataStoreWrapper(Builder builder) {
 		this.core = builder.core;
 		this.cacheMode = (builder.cacheMode == CacheMode.TTL && builder.cacheTtl.isZero()) ? CacheMode.NONE
 				: builder.cacheMode;
 		this.heartbeatNanos = builder.heartbeatInterval.toNanos();
+		Map<String, Object> settings = new LinkedHashMap<>();
+		settings.put("cacheMode", this.cacheMode.name().toLowerCase(java.util.Locale.ROOT));
+		if (this.cacheMode != CacheMode.NONE) {
+			settings.put("cacheTtl", builder.cacheTtl.toString());
+		}
+		if (this.cacheMode == CacheMode.TTL) {
+			settings.put("staleValuesPolicy", builder.staleValuesPolicy.name().toLowerCase(java.util.Locale.ROOT)
+				.replace('_', '-'));
+		}
+		settings.put("operationTimeout", builder.operationTimeout.toString());
+		settings.put("maxConcurrentCalls", builder.maxConcurrentCalls);
+		settings.put("pollInterval", builder.pollInterval.toString());
+		settings.put("heartbeatInterval", builder.heartbeatInterval.toString());
+		this.settings = java.util.Collections.unmodifiableMap(settings);
 		this.coarseTicker = (builder.ticker == null) ? CoarseTicker.acquire() : null;
 		this.ticker = (builder.ticker != null) ? builder.ticker : Objects.requireNonNull(this.coarseTicker);
 		Executor executor = (builder.executor != null) ? builder.executor : own(newCallPool(builder.maxConcurrentCalls));
@@ -180,6 +198,29 @@ public final class PersistentDataStoreWrapper implements DataStore {
 	@Override
 	public DataStoreStatusProvider getStatusProvider() {
 		return this.status;
+	}
+
+	/**
+	 * Describes the wrapper's settings (cache mode and TTL, deadlines, bulkhead, status intervals) and, under
+	 * {@code store}, the persistent store's own description ({@link PersistentDataStore#describeConfiguration()})
+	 * with its class. No store I/O.
+	 * @return the description
+	 */
+	@Override
+	public Map<String, Object> describeConfiguration() {
+		Map<String, Object> description = new LinkedHashMap<>();
+		description.put("type", "persistent");
+		description.putAll(this.settings);
+		Map<String, Object> store = new LinkedHashMap<>();
+		store.put("class", this.core.getClass().getName());
+		try {
+			store.putAll(this.core.describeConfiguration());
+		}
+		catch (RuntimeException ex) {
+			store.put("error", "describeConfiguration() failed: " + ex.getClass().getSimpleName());
+		}
+		description.put("store", store);
+		return description;
 	}
 
 	/**

@@ -27,6 +27,7 @@ import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.support.JdbcUtils;
 import org.springframework.jdbc.support.MetaDataAccessException;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.Assert;
@@ -76,6 +77,9 @@ public class JdbcPersistentDataStore implements PersistentDataStore {
 	private final int availabilityTimeoutSeconds;
 
 	private volatile @Nullable JdbcPlatform platform;
+
+	/** The database's version as its driver reports it, read with the platform; for the description only. */
+	private volatile @Nullable String databaseVersion;
 
 	private volatile boolean closed;
 
@@ -130,6 +134,8 @@ public class JdbcPersistentDataStore implements PersistentDataStore {
 	@Override
 	public void init(FullDataSet<SerializedItemDescriptor> allData) {
 		checkOpen();
+		// Detected now (once) rather than at the first upsert, so that the description names the database soon.
+		platform();
 		List<Object[]> rows = new ArrayList<>();
 		allData.data().forEach((kind, items) -> items.items()
 			.forEach((key, item) -> rows.add(new Object[] { kind.getName(), key, item.version(), item.deleted(),
@@ -313,6 +319,27 @@ public class JdbcPersistentDataStore implements PersistentDataStore {
 		this.closed = true;
 	}
 
+	/**
+	 * Describes the store: its table prefix and, once the store has talked to the database, the database product
+	 * and version. Never the JDBC URL, user or password. No I/O.
+	 * @return the description
+	 */
+	@Override
+	public java.util.Map<String, Object> describeConfiguration() {
+		java.util.Map<String, Object> description = new java.util.LinkedHashMap<>();
+		description.put("type", "jdbc");
+		description.put("tablePrefix", this.tablePrefix);
+		JdbcPlatform detected = this.platform;
+		if (detected != null) {
+			description.put("product", detected.productName());
+			String version = this.databaseVersion;
+			if (version != null) {
+				description.put("productVersion", version);
+			}
+		}
+		return description;
+	}
+
 	@Override
 	public String toString() {
 		return "JdbcPersistentDataStore{tablePrefix='" + this.tablePrefix + "'}";
@@ -334,6 +361,13 @@ public class JdbcPersistentDataStore implements PersistentDataStore {
 				throw ex;
 			}
 			this.platform = detected;
+			try {
+				this.databaseVersion = JdbcUtils.extractDatabaseMetaData(this.jdbc.getDataSource(),
+						java.sql.DatabaseMetaData::getDatabaseProductVersion);
+			}
+			catch (MetaDataAccessException | RuntimeException ex) {
+				// Only a description.
+			}
 		}
 		return detected;
 	}

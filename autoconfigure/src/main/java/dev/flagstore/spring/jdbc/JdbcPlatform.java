@@ -40,6 +40,11 @@ enum JdbcPlatform {
 		return this.id;
 	}
 
+	/** The database product's name, as its JDBC driver reports it (for descriptions). */
+	String productName() {
+		return this.productName;
+	}
+
 	/** The classpath location of the schema script. */
 	String schemaLocation() {
 		return "dev/flagstore/spring/jdbc/schema-" + this.id + ".sql";

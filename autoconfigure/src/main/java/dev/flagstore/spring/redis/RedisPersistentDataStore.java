@@ -115,6 +115,9 @@ public class RedisPersistentDataStore implements PersistentDataStore, NonBlockin
 
 	private final Duration availabilityTimeout;
 
+	/** The server's version, once a probe has read it; for {@link #describeConfiguration()} only. */
+	private volatile @Nullable String serverVersion;
+
 	/** The asynchronous reads over the factory's shared Lettuce connection, or {@code null} where they do not apply. */
 	private final @Nullable LettuceReads lettuceReads;
 
@@ -278,7 +281,11 @@ public class RedisPersistentDataStore implements PersistentDataStore, NonBlockin
 			return false;
 		}
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
-			return "PONG".equalsIgnoreCase(ping(connection));
+			boolean pong = "PONG".equalsIgnoreCase(ping(connection));
+			if (pong && this.serverVersion == null) {
+				rememberServerVersion(connection);
+			}
+			return pong;
 		}
 		catch (Exception ex) {
 			if (ex instanceof InterruptedException) {
@@ -286,6 +293,53 @@ public class RedisPersistentDataStore implements PersistentDataStore, NonBlockin
 			}
 			return false;
 		}
+	}
+
+	/** Once, on a probe that reached the server: its version, for {@link #describeConfiguration()}. */
+	private void rememberServerVersion(RedisConnection connection) {
+		try {
+			String info = LETTUCE_PRESENT ? LettucePing.info(connection, this.availabilityTimeout) : null;
+			java.util.Properties properties = new java.util.Properties();
+			if (info != null) {
+				properties.load(new java.io.StringReader(info));
+			}
+			else {
+				java.util.Properties answered = connection.serverCommands().info("server");
+				if (answered != null) {
+					properties = answered;
+				}
+			}
+			String version = properties.getProperty("redis_version");
+			if (version != null) {
+				this.serverVersion = version.trim();
+			}
+		}
+		catch (Exception ex) {
+			if (ex instanceof InterruptedException) {
+				Thread.currentThread().interrupt();
+			}
+			// Only a description: the next probe tries again.
+		}
+	}
+
+	/**
+	 * Describes the store: its key prefix, whether reads are non-blocking, and the Redis server's version once a
+	 * probe has read it (the store's first availability check or heartbeat). Never the connection's URL, host
+	 * credentials or password. No I/O.
+	 * @return the description
+	 */
+	@Override
+	public java.util.Map<String, Object> describeConfiguration() {
+		java.util.Map<String, Object> description = new java.util.LinkedHashMap<>();
+		description.put("type", "redis");
+		description.put("prefix", this.prefix);
+		description.put("nonBlockingReads", isNonBlocking());
+		description.put("product", "Redis");
+		String version = this.serverVersion;
+		if (version != null) {
+			description.put("serverVersion", version);
+		}
+		return description;
 	}
 
 	/**
@@ -406,6 +460,15 @@ public class RedisPersistentDataStore implements PersistentDataStore, NonBlockin
 			Object nativeConnection = connection.getNativeConnection();
 			if (nativeConnection instanceof io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands<?, ?> async) {
 				return async.ping().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+			}
+			return null;
+		}
+
+		/** Answers {@code INFO server}, or {@code null} if the connection is not a Lettuce one. */
+		static @Nullable String info(RedisConnection connection, Duration timeout) throws Exception {
+			Object nativeConnection = connection.getNativeConnection();
+			if (nativeConnection instanceof io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands<?, ?> async) {
+				return async.info("server").get(timeout.toNanos(), TimeUnit.NANOSECONDS);
 			}
 			return null;
 		}
