@@ -43,6 +43,23 @@ abstract class AbstractJdbcPersistentDataStoreContractTests extends PersistentDa
 		return new JdbcPersistentDataStore(this.dataSource.get(), this.tablePrefix);
 	}
 
+	@org.junit.jupiter.api.Test
+	void descriptionShouldNameTheTablePrefixAndTheDatabaseButNoConnectionDetails() {
+		PersistentDataStore store = createStore();
+		try {
+			store.init(new dev.flagstore.store.FullDataSet<>(java.util.Map.of()));
+			java.util.Map<String, Object> description = store.describeConfiguration();
+			org.assertj.core.api.Assertions.assertThat(description)
+				.containsEntry("type", "jdbc")
+				.containsEntry("tablePrefix", this.tablePrefix)
+				.containsKeys("product", "productVersion");
+			org.assertj.core.api.Assertions.assertThat(description.toString()).doesNotContain("jdbc:", "password");
+		}
+		finally {
+			store.close();
+		}
+	}
+
 	@Override
 	protected void clearData() {
 		TestDatabases.deleteRows(new JdbcTemplate(this.dataSource.get()), this.tablePrefix);

@@ -52,6 +52,19 @@ class RedisPersistentDataStoreIT extends PersistentDataStoreContractTests {
 	}
 
 	@Test
+	void descriptionShouldNameThePrefixAndTheServerVersionButNoConnectionDetails() {
+		PersistentDataStore store = newStore();
+		assertThat(store.describeConfiguration()).containsEntry("type", "redis")
+			.containsEntry("prefix", this.prefix)
+			.doesNotContainKey("serverVersion");
+		assertThat(store.isStoreAvailable()).isTrue();
+		Map<String, Object> description = store.describeConfiguration();
+		assertThat(description).containsEntry("product", "Redis");
+		assertThat(description.get("serverVersion").toString()).matches("\\d+\\.\\d+.*");
+		assertThat(description.toString()).doesNotContain("redis://", "127.0.0.1", "localhost", "password");
+	}
+
+	@Test
 	void keyLayoutIsAsDocumented() {
 		PersistentDataStore store = newStore();
 		store.init(dataSet(Map.of(FEATURES, Map.of("a", item("a", 3)))));
