@@ -82,8 +82,12 @@ final class ForeverCache implements DataCache {
 		this.store = store;
 		this.ticker = ticker;
 		this.missTtlNanos = missTtl.toNanos();
-		this.items = StampedCache.build(Caffeine.newBuilder().ticker(ticker).expireAfter(new MissExpiry(missTtl.toNanos())),
-				this.generation, ticker);
+		// A miss the item cache lets expire leaves the front with it (else the front would keep expired entries
+		// until its next sweep, which only new misses trigger).
+		this.items = StampedCache.build(Caffeine.newBuilder()
+			.ticker(ticker)
+			.expireAfter(new MissExpiry(missTtl.toNanos()))
+			.evictionListener(this::itemEvicted), this.generation, ticker);
 		// One value per kind, read by every get(): published, so that a hit does not go through Caffeine.
 		this.all = StampedCache.buildPublished(this.generation, ticker);
 	}
@@ -92,11 +96,8 @@ final class ForeverCache implements DataCache {
 	public @Nullable ItemDescriptor get(DataKind kind, String key) {
 		// An item read counts in the items cache (docs/status.md), whether the snapshot or the item cache answers
 		// it; the all-items cache counts getAll() calls.
-		Stamped<KeyedItems<ItemDescriptor>> snapshot = this.all.peekPublished(kind);
-		if (snapshot == null) {
-			// Not published yet (a load completing, or the kind not cached): the cache itself may hold it.
-			snapshot = this.all.peekIfCurrent(kind);
-		}
+		// Not published yet (a load completing, or the kind not cached): published from the cache first, if it holds it.
+		Stamped<KeyedItems<ItemDescriptor>> snapshot = this.all.peekPublishedOrCurrent(kind);
 		if (snapshot != null) {
 			ItemDescriptor item = snapshot.value.items().get(key);
 			if (item != null) {
@@ -120,18 +121,15 @@ final class ForeverCache implements DataCache {
 		// allocating; only what it lacks is loaded.
 		Stamped<Optional<ItemDescriptor>> cached = this.items.getIfCurrent(ItemKey.Lookup.of(kind, key));
 		long stamp;
-		long loadedAt;
 		Optional<ItemDescriptor> found;
 		if (cached != null) {
 			stamp = cached.generation;
-			loadedAt = cached.loadedAt;
 			found = cached.value;
 		}
 		else {
 			stamp = this.generation.forLoad();
 			found = this.items.get(new ItemKey(kind, key), () -> this.store.loadItem(kind, key), this.store.calls(),
 					StoreOperation.GET, kind);
-			loadedAt = this.ticker.read();
 		}
 		if (snapshot != null) {
 			if (found.isPresent()) {
@@ -139,17 +137,28 @@ final class ForeverCache implements DataCache {
 				this.all.merge(kind, single(key, found.get()), WITH_ITEMS, true, true, stamp);
 			}
 			else {
-				rememberMiss(kind, key, loadedAt + this.missTtlNanos, stamp);
+				// The item cache's own miss (its generation and load time), if it still holds one.
+				Stamped<Optional<ItemDescriptor>> miss = (cached != null) ? cached
+						: this.items.peekIfCurrent(ItemKey.Lookup.of(kind, key));
+				if (miss != null && miss.value.isEmpty()) {
+					rememberMiss(kind, key, miss);
+				}
 			}
 		}
 		return found.orElse(null);
 	}
 
-	/** Puts a miss of generation {@code stamp} in front of the item cache, unless an init replaced that generation. */
-	private void rememberMiss(DataKind kind, String key, long expiresAt, long stamp) {
+	/**
+	 * Puts the item cache's miss in front of it, unless an init replaced its generation or the item cache no longer
+	 * holds it: checked after the put, and every change of an item's mapping drops the front's entry after it
+	 * ({@link #forgetMiss}), so either this check sees the change or the change removes the entry.
+	 */
+	private void rememberMiss(DataKind kind, String key, Stamped<Optional<ItemDescriptor>> miss) {
+		long stamp = miss.generation;
 		if (stamp == CacheGeneration.NONE || this.generation.current() != stamp) {
 			return;
 		}
+		long expiresAt = miss.loadedAt + this.missTtlNanos;
 		Misses kindMisses = this.misses.get(kind);
 		if (kindMisses == null) {
 			synchronized (this) {
@@ -163,9 +172,30 @@ final class ForeverCache implements DataCache {
 			}
 		}
 		kindMisses.put(key, expiresAt, this.ticker.read());
-		if (this.generation.current() != stamp) {
-			// An init began meanwhile: its clearing may have run before the put.
+		if (this.generation.current() != stamp || this.items.peekIfCurrent(ItemKey.Lookup.of(kind, key)) != miss) {
+			// An init began meanwhile (its clearing may have run before the put), or the item changed.
 			kindMisses.remove(key, expiresAt);
+		}
+	}
+
+	/** The item cache evicted an entry (an expired miss): its front entry goes too, if it is that miss's. */
+	private void itemEvicted(@Nullable Object key, @Nullable Object value,
+			com.github.benmanes.caffeine.cache.RemovalCause cause) {
+		Object stamped = (value instanceof CompletableFuture<?> future) ? future.getNow(null) : value;
+		if (key instanceof ItemKey itemKey && stamped instanceof Stamped<?> miss
+				&& miss.value instanceof Optional<?> found && found.isEmpty()) {
+			Misses kindMisses = this.misses.get(itemKey.kind());
+			if (kindMisses != null) {
+				kindMisses.remove(itemKey.key(), miss.loadedAt + this.missTtlNanos);
+			}
+		}
+	}
+
+	/** Drops the front's entry for a key whose item-cache mapping was just changed (a write, a reread). */
+	private void forgetMiss(DataKind kind, String key) {
+		Misses kindMisses = this.misses.get(kind);
+		if (kindMisses != null) {
+			kindMisses.expiries.remove(key);
 		}
 	}
 
@@ -203,10 +233,8 @@ final class ForeverCache implements DataCache {
 
 	@Override
 	public KeyedItems<ItemDescriptor> getAll(DataKind kind) {
-		Stamped<KeyedItems<ItemDescriptor>> snapshot = this.all.peekPublished(kind);
-		if (snapshot == null) {
-			snapshot = this.all.peekIfCurrent(kind);
-		}
+		// Not published yet (a load completing, or the kind not cached): published from the cache first, if it holds it.
+		Stamped<KeyedItems<ItemDescriptor>> snapshot = this.all.peekPublishedOrCurrent(kind);
 		if (snapshot != null) {
 			this.all.recordHit();
 			return snapshot.value;
@@ -242,7 +270,10 @@ final class ForeverCache implements DataCache {
 		}
 		long stamp = this.generation.beginReplace();
 		try {
-			this.misses = Map.of();
+			synchronized (this) {
+				// Under rememberMiss's monitor: its copy-on-write must not put back what this drops.
+				this.misses = Map.of();
+			}
 			this.items.clear();
 			this.all.clear();
 			long now = this.ticker.read();
@@ -264,6 +295,7 @@ final class ForeverCache implements DataCache {
 	public void written(DataKind kind, String key, ItemDescriptor item) {
 		long current = this.generation.current();
 		this.items.merge(new ItemKey(kind, key), Optional.of(item), NEWER_ITEM, false, false, current);
+		forgetMiss(kind, key);
 		// The snapshot is what a write-back sends: keep it complete, and create the kind if the data set lacked it.
 		this.all.merge(kind, single(key, item), WITH_ITEMS, !this.holdsFullDataSet, true, current);
 	}
@@ -289,6 +321,8 @@ final class ForeverCache implements DataCache {
 		long stamp = this.generation.forLoad();
 		CompletableFuture<Optional<ItemDescriptor>> load = this.store.loadItem(kind, key);
 		this.items.reload(new ItemKey(kind, key), () -> load, NEWER_ITEM);
+		// Later readers share the reread (docs/status.md), rather than the front's old miss.
+		forgetMiss(kind, key);
 		load.thenAccept(found -> {
 			if (found.isPresent()) {
 				this.all.merge(kind, single(key, found.get()), WITH_ITEMS, true, true, stamp);

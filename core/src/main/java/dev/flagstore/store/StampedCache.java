@@ -102,6 +102,21 @@ final class StampedCache<K, V> {
 		return (stamped == null || stamped.generation != this.generation.current()) ? null : stamped;
 	}
 
+	/**
+	 * Like {@link #peekPublished}, and where nothing is published for {@code key} but the cache holds a loaded value
+	 * of the current generation (a load that just completed, its publication not yet run): publishes first, then
+	 * answers from the publication. A value read from the map outside the monitor could be newer than a publication
+	 * in progress (one that read the map before the last change), which would then take a reader back.
+	 */
+	@Nullable Stamped<V> peekPublishedOrCurrent(K key) {
+		Stamped<V> stamped = peekPublished(key);
+		if (stamped != null || !this.publishing || peekIfCurrent(key) == null) {
+			return stamped;
+		}
+		changed();
+		return peekPublished(key);
+	}
+
 	/** Publishes the loaded values again after a change (a published cache only). */
 	private void changed() {
 		if (this.publishing) {
@@ -223,8 +238,9 @@ final class StampedCache<K, V> {
 			}
 			if (this.generation.isOlder(stamped.generation)) {
 				this.map.remove(key, future);
-				changed();
 			}
+			// Answered from the map: what is published must be at least as new before the reader gets it.
+			changed();
 			return stamped.value;
 		}
 	}
