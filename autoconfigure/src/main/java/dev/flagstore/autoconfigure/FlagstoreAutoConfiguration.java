@@ -14,7 +14,8 @@ import org.springframework.context.annotation.Import;
 
 /**
  * {@link EnableAutoConfiguration Auto-configuration} of the flagstore {@link DataStore}, its
- * {@link DataStoreStatusProvider}, and the {@link dev.flagstore.spring.DataStoreStatusChangedEvent status events}.
+ * {@link DataStoreStatusProvider}, and the {@link dev.flagstore.spring.DataStoreStatusChangedEvent status events};
+ * and of the {@link dev.flagstore.source.FlagSource} that feeds it, with its status and events.
  *
  * <p>The store is a {@link dev.flagstore.store.PersistentDataStoreWrapper} around the application's
  * {@link dev.flagstore.store.PersistentDataStore} bean when there is one, else around the Redis or JDBC store
@@ -25,8 +26,10 @@ import org.springframework.context.annotation.Import;
 		"org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration" })
 @EnableConfigurationProperties(FlagstoreProperties.class)
 // Order matters: the store selections register the PersistentDataStore that the data store configurations test for.
+// The source selections register the FlagSource that FlagSourceConfiguration tests for.
 @Import({ RedisStoreConfiguration.class, JdbcStoreConfiguration.class, PersistentDataStoreConfiguration.class,
-		MissingStoreDependencyConfiguration.class, InMemoryDataStoreConfiguration.class })
+		MissingStoreDependencyConfiguration.class, InMemoryDataStoreConfiguration.class,
+		FileFlagSourceConfiguration.class, FlagSourceConfiguration.class })
 public final class FlagstoreAutoConfiguration {
 
 	FlagstoreAutoConfiguration() {

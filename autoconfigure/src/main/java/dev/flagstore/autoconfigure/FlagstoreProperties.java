@@ -1,6 +1,13 @@
 package dev.flagstore.autoconfigure;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 import dev.flagstore.store.CacheMode;
@@ -8,6 +15,7 @@ import dev.flagstore.store.StaleValuesPolicy;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
+import org.springframework.util.ClassUtils;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 
@@ -33,6 +41,8 @@ public class FlagstoreProperties implements Validator {
 
 	private final Jdbc jdbc = new Jdbc();
 
+	private final Source source = new Source();
+
 	public Store getStore() {
 		return this.store;
 	}
@@ -51,6 +61,10 @@ public class FlagstoreProperties implements Validator {
 
 	public Jdbc getJdbc() {
 		return this.jdbc;
+	}
+
+	public Source getSource() {
+		return this.source;
 	}
 
 	@Override
@@ -104,6 +118,73 @@ public class FlagstoreProperties implements Validator {
 					new Object[] { "Set flagstore.jdbc.table-prefix to letters, digits and underscores that start "
 							+ "with a letter or underscore, such as flagstore_." },
 					"must be a plain SQL identifier prefix ([A-Za-z_][A-Za-z0-9_]*)");
+		}
+		validateSource(properties.getSource(), errors);
+	}
+
+	private static void validateSource(Source source, Errors errors) {
+		rejectIfNotPositive(errors, "source.file.pollInterval", source.getFile().getPollInterval(),
+				"Set flagstore.source.file.poll-interval to a positive duration such as 1s.");
+		rejectIfNegative(errors, "source.file.debounce", source.getFile().getDebounce(),
+				"Set flagstore.source.file.debounce to a duration such as 100ms (or 0 to load every change at once).");
+		rejectIfNotPositive(errors, "source.http.pollInterval", source.getHttp().getPollInterval(),
+				"Set flagstore.source.http.poll-interval to a positive duration such as 30s.");
+		rejectIfNotPositive(errors, "source.http.requestTimeout", source.getHttp().getRequestTimeout(),
+				"Set flagstore.source.http.request-timeout to a positive duration such as 10s.");
+		if (source.getType() == SourceType.FILE) {
+			validateFilePaths(source.getFile().getPaths(), errors);
+		}
+		if (source.getType() == SourceType.HTTP) {
+			validateHttpUrl(source.getHttp().getUrl(), errors);
+			if (!ClassUtils.isPresent(HTTP_FLAG_SOURCE, FlagstoreProperties.class.getClassLoader())) {
+				errors.rejectValue("source.type", "flagstore.missing", new Object[] { "Use a flagstore-core that "
+						+ "has " + HTTP_FLAG_SOURCE + ", or set flagstore.source.type to file or none." },
+						"needs " + HTTP_FLAG_SOURCE + ", which is not on the class path");
+			}
+		}
+	}
+
+	/** The HTTP source's class, absent from a flagstore-core that predates it. */
+	static final String HTTP_FLAG_SOURCE = "dev.flagstore.source.HttpFlagSource";
+
+	private static void validateFilePaths(List<String> paths, Errors errors) {
+		if (paths == null || paths.isEmpty()) {
+			errors.rejectValue("source.file.paths", "flagstore.required", new Object[] { "Set "
+					+ "flagstore.source.file.paths to one or more flag files or classpath: resources, such as "
+					+ "classpath:flags.json or /etc/myapp/flags.yaml (or set flagstore.source.type=none)." },
+					"must name at least one file with flagstore.source.type=file");
+			return;
+		}
+		for (String location : paths) {
+			String problem = FlagFileLocation.problem(location);
+			if (problem != null) {
+				errors.rejectValue("source.file.paths", "flagstore.missing",
+						new Object[] { "Create " + location + ", or correct flagstore.source.file.paths (a file path, "
+								+ "or classpath:name for a resource of the application)." },
+						problem);
+			}
+		}
+	}
+
+	private static void validateHttpUrl(String url, Errors errors) {
+		String fix = "Set flagstore.source.http.url to the absolute http or https URL of the full data set, such as "
+				+ "https://flags.example.com/v1/all.";
+		if (url == null || url.isBlank()) {
+			errors.rejectValue("source.http.url", "flagstore.required", new Object[] { fix },
+					"is required with flagstore.source.type=http");
+			return;
+		}
+		try {
+			URI uri = new URI(url);
+			String scheme = (uri.getScheme() != null) ? uri.getScheme().toLowerCase(Locale.ROOT) : "";
+			if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+				errors.rejectValue("source.http.url", "flagstore.url", new Object[] { fix },
+						"must be an absolute http or https URL with a host");
+			}
+		}
+		catch (URISyntaxException ex) {
+			errors.rejectValue("source.http.url", "flagstore.url", new Object[] { fix },
+					"is not a valid URL: " + ex.getReason() + " at index " + ex.getIndex());
 		}
 	}
 
@@ -321,6 +402,177 @@ public class FlagstoreProperties implements Validator {
 		public void setInitializeSchema(DatabaseInitializationMode initializeSchema) {
 			this.initializeSchema = initializeSchema;
 		}
+
+	}
+
+	/**
+	 * What feeds the store (flagstore.source.*).
+	 */
+	public static class Source {
+
+		/**
+		 * Flag source to configure: none (nothing feeds the store but the application), file (flag files) or http
+		 * (polls a URL). Ignored when the application defines its own FlagSource bean.
+		 */
+		private SourceType type = SourceType.NONE;
+
+		private final File file = new File();
+
+		private final Http http = new Http();
+
+		public SourceType getType() {
+			return this.type;
+		}
+
+		public void setType(SourceType type) {
+			this.type = type;
+		}
+
+		public File getFile() {
+			return this.file;
+		}
+
+		public Http getHttp() {
+			return this.http;
+		}
+
+		/**
+		 * File source settings (flagstore.source.type=file).
+		 */
+		public static class File {
+
+			/**
+			 * Flag files (JSON, or YAML for .yaml and .yml) or classpath: resources, merged in order: a later one
+			 * overrides an earlier one item by item. Files are watched for changes; classpath resources are read
+			 * once.
+			 */
+			private List<String> paths = new ArrayList<>();
+
+			/**
+			 * How often the files are checked for changes besides file-system events, which some file systems and
+			 * containers do not deliver.
+			 */
+			private Duration pollInterval = Duration.ofSeconds(1);
+
+			/**
+			 * How long a changed file must stay unchanged before it is loaded, so that a file being written is not
+			 * read half-way. 0 loads every change at once.
+			 */
+			private Duration debounce = Duration.ofMillis(100);
+
+			public List<String> getPaths() {
+				return this.paths;
+			}
+
+			public void setPaths(List<String> paths) {
+				this.paths = paths;
+			}
+
+			public Duration getPollInterval() {
+				return this.pollInterval;
+			}
+
+			public void setPollInterval(Duration pollInterval) {
+				this.pollInterval = pollInterval;
+			}
+
+			public Duration getDebounce() {
+				return this.debounce;
+			}
+
+			public void setDebounce(Duration debounce) {
+				this.debounce = debounce;
+			}
+
+		}
+
+		/**
+		 * HTTP polling source settings (flagstore.source.type=http).
+		 */
+		public static class Http {
+
+			/**
+			 * Absolute http or https URL of the full data set ({"<kind>": {"<key>": item}}).
+			 */
+			private String url;
+
+			/**
+			 * How often the data set is fetched.
+			 */
+			private Duration pollInterval = Duration.ofSeconds(30);
+
+			/**
+			 * Deadline of one request, connecting included; past it the poll fails with a network error.
+			 */
+			private Duration requestTimeout = Duration.ofSeconds(10);
+
+			/**
+			 * Headers sent with every request, such as Authorization. Their values are never logged nor shown in
+			 * health, events or the endpoint.
+			 */
+			private Map<String, String> headers = new LinkedHashMap<>();
+
+			public String getUrl() {
+				return this.url;
+			}
+
+			public void setUrl(String url) {
+				this.url = url;
+			}
+
+			public Duration getPollInterval() {
+				return this.pollInterval;
+			}
+
+			public void setPollInterval(Duration pollInterval) {
+				this.pollInterval = pollInterval;
+			}
+
+			public Duration getRequestTimeout() {
+				return this.requestTimeout;
+			}
+
+			public void setRequestTimeout(Duration requestTimeout) {
+				this.requestTimeout = requestTimeout;
+			}
+
+			public Map<String, String> getHeaders() {
+				return this.headers;
+			}
+
+			public void setHeaders(Map<String, String> headers) {
+				this.headers = headers;
+			}
+
+			/** The header values masked, for messages and logs. */
+			@Override
+			public String toString() {
+				return "Http{url=" + this.url + ", headers=" + this.headers.keySet() + "}";
+			}
+
+		}
+
+	}
+
+	/**
+	 * The flag sources flagstore can configure.
+	 */
+	public enum SourceType {
+
+		/**
+		 * No flag source: the application writes to the store itself.
+		 */
+		NONE,
+
+		/**
+		 * Flag files, watched for changes.
+		 */
+		FILE,
+
+		/**
+		 * A URL polled for the full data set.
+		 */
+		HTTP
 
 	}
 

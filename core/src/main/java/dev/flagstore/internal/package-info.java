@@ -1,5 +1,6 @@
 /**
- * flagstore's own machinery shared by its packages (listener delivery): not an API, may change in any release.
+ * flagstore's own machinery shared by its packages (listener delivery, error descriptions): not an API, may change
+ * in any release.
  */
 @NullMarked
 package dev.flagstore.internal;

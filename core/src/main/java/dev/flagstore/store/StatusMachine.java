@@ -10,6 +10,7 @@ import java.util.function.LongSupplier;
 import com.github.benmanes.caffeine.cache.Scheduler;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.flagstore.internal.Broadcaster;
+import dev.flagstore.internal.ErrorDescriptions;
 import dev.flagstore.status.DataStoreStatus;
 import dev.flagstore.status.DataStoreStatusListener;
 import dev.flagstore.status.DataStoreStatusProvider;

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
+import dev.flagstore.internal.ErrorDescriptions;
 import dev.flagstore.store.StoreCalls.Lane;
 import org.jspecify.annotations.Nullable;
 

@@ -4,6 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.flagstore.source.FlagSourceErrorInfo;
+import dev.flagstore.source.FlagSourceStatus;
+import dev.flagstore.source.FlagSourceStatusProvider;
 import dev.flagstore.status.DataStoreStatus;
 import dev.flagstore.status.DataStoreStatusProvider;
 import dev.flagstore.store.DataStore;
@@ -25,8 +28,13 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The sample's REST API: flags read through the {@link DataStore}, changes written through the {@link FlagSource},
- * the store status, and (when enabled) a switch that simulates a store outage.
+ * The sample's REST API: flags read through the {@link DataStore}, changes written through it too, the store's and the
+ * flag source's status, and (when enabled) a switch that simulates a store outage.
+ *
+ * <p>The flags file is the source of truth (flagstore's file source loads it into the store, and again after each
+ * edit and after an outage that needs a re-sync). A change made here is an upsert with the next version: it lasts
+ * until the file source next writes the data set, that is until the file changes, the store needs a re-sync, or the
+ * application restarts. To keep a change, edit the file.
  */
 @RestController
 @RequestMapping("/api")
@@ -36,17 +44,18 @@ class FlagController {
 
 	private final DataStoreStatusProvider statusProvider;
 
-	private final FlagSource source;
+	private final ObjectProvider<FlagSourceStatusProvider> sourceStatus;
 
 	private final StatusHistory history;
 
 	private final ObjectProvider<SimulatedOutage> outage;
 
-	FlagController(DataStore store, DataStoreStatusProvider statusProvider, FlagSource source, StatusHistory history,
+	FlagController(DataStore store, DataStoreStatusProvider statusProvider,
+			ObjectProvider<FlagSourceStatusProvider> sourceStatus, StatusHistory history,
 			ObjectProvider<SimulatedOutage> outage) {
 		this.store = store;
 		this.statusProvider = statusProvider;
-		this.source = source;
+		this.sourceStatus = sourceStatus;
 		this.history = history;
 		this.outage = outage;
 	}
@@ -75,14 +84,25 @@ class FlagController {
 				: ResponseEntity.ok((Flag) item.item());
 	}
 
+	/** Changes a flag in the store: the next version after the stored one (see the class comment). */
 	@PutMapping("/flags/{key}")
 	Flag update(@PathVariable String key, @RequestBody FlagUpdate update) {
-		return this.source.update(key, update.on(), update.description());
+		ItemDescriptor current = this.store.get(Flag.KIND, key);
+		int version = (current != null) ? current.version() + 1 : 1;
+		String description = (update.description() != null) ? update.description()
+				: (current != null && current.item() instanceof Flag flag) ? flag.description() : null;
+		ItemDescriptor next = new ItemDescriptor(version, new Flag(key, version, update.on(), description));
+		// tag::upsert-one[]
+		this.store.upsert(Flag.KIND, key, next);
+		// end::upsert-one[]
+		return (Flag) next.item();
 	}
 
+	/** Deletes a flag in the store: a tombstone at the next version (until the file source next writes). */
 	@DeleteMapping("/flags/{key}")
 	ResponseEntity<Void> delete(@PathVariable String key) {
-		this.source.delete(key);
+		ItemDescriptor current = this.store.get(Flag.KIND, key);
+		this.store.delete(Flag.KIND, key, (current != null) ? current.version() + 1 : 1);
 		return ResponseEntity.noContent().build();
 	}
 
@@ -91,9 +111,12 @@ class FlagController {
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("status", describe(this.statusProvider.getStatus()));
 		body.put("monitoringEnabled", this.statusProvider.isStatusMonitoringEnabled());
+		FlagSourceStatusProvider source = this.sourceStatus.getIfAvailable();
+		body.put("source", (source != null) ? describe(source.getStatus()) : null);
 		SimulatedOutage switchable = this.outage.getIfAvailable();
 		body.put("simulatedOutage", (switchable != null) ? switchable.isDown() : null);
 		body.put("history", this.history.changes().stream().map(FlagController::describe).toList());
+		body.put("sourceHistory", this.history.sourceChanges().stream().map(FlagController::describe).toList());
 		return body;
 	}
 
@@ -129,6 +152,15 @@ class FlagController {
 		body.put("refreshNeeded", status.isRefreshNeeded());
 		body.put("since", status.getSince().toString());
 		body.put("lastError", status.getLastError());
+		return body;
+	}
+
+	private static Map<String, Object> describe(FlagSourceStatus status) {
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("state", status.getState().name());
+		body.put("since", status.getStateSince().toString());
+		FlagSourceErrorInfo error = status.getLastError();
+		body.put("lastError", (error != null) ? error.kind() + ": " + error.message() : null);
 		return body;
 	}
 

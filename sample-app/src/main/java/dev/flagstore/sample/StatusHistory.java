@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 
+import dev.flagstore.source.FlagSourceStatus;
 import dev.flagstore.spring.DataStoreStatusChangedEvent;
+import dev.flagstore.spring.FlagSourceStatusChangedEvent;
 import dev.flagstore.status.DataStoreStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,7 +16,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Logs every store status change and keeps the last 50 for the status page.
+ * Logs every store and flag source status change and keeps the last 50 of each for the status page.
  */
 @Component
 public class StatusHistory {
@@ -25,6 +27,9 @@ public class StatusHistory {
 
 	/** Newest first; guarded by {@code this}. */
 	private final Deque<DataStoreStatus> changes = new ArrayDeque<>();
+
+	/** Newest first; guarded by {@code this}. */
+	private final Deque<FlagSourceStatus> sourceChanges = new ArrayDeque<>();
 
 	/** Logs and records a status change. */
 	// tag::log-status-change[]
@@ -44,6 +49,29 @@ public class StatusHistory {
 				this.changes.removeLast();
 			}
 		}
+	}
+
+	/** Logs and records a flag source status change. */
+	// tag::log-source-status-change[]
+	@EventListener
+	public void onSourceStatusChanged(FlagSourceStatusChangedEvent event) {
+		FlagSourceStatus status = event.getStatus();
+		logger.info("Flag source is {} (last error: {})", status.getState(), status.getLastError());
+		// end::log-source-status-change[]
+		synchronized (this) {
+			this.sourceChanges.addFirst(status);
+			while (this.sourceChanges.size() > LIMIT) {
+				this.sourceChanges.removeLast();
+			}
+		}
+	}
+
+	/**
+	 * The recorded flag source changes, newest first.
+	 * @return a copy of the history
+	 */
+	public synchronized List<FlagSourceStatus> sourceChanges() {
+		return new ArrayList<>(this.sourceChanges);
 	}
 
 	/**

@@ -28,10 +28,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Keeps {@code docs/configuration.md} in step with the configuration metadata that the
  * {@code flagstore-spring-boot-autoconfigure} jar ships (generated from {@code FlagstoreProperties}, plus its
- * additional metadata): every {@code flagstore.*} and {@code management.health.flagstore.*} property has a table
- * row with its key, its type and its default, and the document has no row for a key the metadata lacks.
+ * additional metadata): every {@code flagstore.*}, {@code management.health.flagstore.*} and
+ * {@code management.health.flagsource.*} property has a table row with its key, its type and its default, and the
+ * document has no row for a key the metadata lacks.
  *
- * <p>A table row is a Markdown line {@code | `key` | type | `default` | meaning |}.
+ * <p>A table row is a Markdown line {@code | `key` | type | `default` | meaning |}; a property without a default
+ * (a list, a map, a URL to set) has {@code –} in the default column.
  */
 class ConfigurationDocsTests {
 
@@ -55,6 +57,8 @@ class ConfigurationDocsTests {
 	@BeforeAll
 	static void read() throws IOException {
 		metadata = readMetadata();
+		assertThat(metadata).containsKeys("flagstore.source.type", "flagstore.source.file.paths",
+				"management.health.flagsource.enabled");
 		rows = readRows(Files.readAllLines(DOC, StandardCharsets.UTF_8));
 	}
 
@@ -74,7 +78,7 @@ class ConfigurationDocsTests {
 				problems.add(key + ": no table row `" + key + "` in " + DOC);
 				return;
 			}
-			String expectedDefault = "`" + defaultValue(property) + "`";
+			String expectedDefault = property.has("defaultValue") ? "`" + defaultValue(property) + "`" : "–";
 			if (!cells.get(2).equals(expectedDefault)) {
 				problems.add(key + ": default column is " + cells.get(2) + ", the metadata says " + expectedDefault);
 			}
@@ -137,7 +141,8 @@ class ConfigurationDocsTests {
 	}
 
 	private static boolean isFlagstoreKey(String name) {
-		return name.startsWith("flagstore.") || name.startsWith("management.health.flagstore.");
+		return name.startsWith("flagstore.") || name.startsWith("management.health.flagstore.")
+				|| name.startsWith("management.health.flagsource.");
 	}
 
 	private static String defaultValue(JsonNode property) {
@@ -146,9 +151,13 @@ class ConfigurationDocsTests {
 		return value.isString() ? value.stringValue() : value.toString();
 	}
 
-	/** {@code java.time.Duration} → {@code Duration}; {@code a.b.Outer$Inner} → {@code Inner}. */
+	/**
+	 * {@code java.time.Duration} → {@code Duration}; {@code a.b.Outer$Inner} → {@code Inner};
+	 * {@code java.util.List<java.lang.String>} → {@code List}.
+	 */
 	private static String simpleType(String type) {
-		String simple = type.substring(type.lastIndexOf('.') + 1);
+		String raw = (type.indexOf('<') >= 0) ? type.substring(0, type.indexOf('<')) : type;
+		String simple = raw.substring(raw.lastIndexOf('.') + 1);
 		return simple.substring(simple.lastIndexOf('$') + 1);
 	}
 

@@ -20,8 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The sample as a user meets it, over real HTTP: flags, an outage simulated with the demo endpoint, health,
- * metrics, events and the re-sync after recovery.
+ * The sample as a user meets it, over real HTTP: flags from the file source, an outage simulated with the demo
+ * endpoint, health, metrics, events and the re-sync after recovery.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "flagstore.status.poll-interval=50ms", "flagstore.status.heartbeat-interval=100ms" })
@@ -40,13 +40,18 @@ class SampleApplicationTests {
 	}
 
 	@Test
-	void shouldServeTheFlagsFromTheJsonFile() throws Exception {
+	void shouldServeTheFlagsFromTheJsonFileThroughTheFileSource() throws Exception {
 		HttpResponse<String> response = send("GET", "/api/flags", null);
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(this.json.readTree(response.body()).findValuesAsString("key")).contains("new-checkout",
 				"dark-mode", "search-v2", "beta-banner");
 		assertThat(send("GET", "/api/flags/search-v2", null).body()).contains("\"version\":3");
 		assertThat(send("GET", "/api/flags/nope", null).statusCode()).isEqualTo(404);
+		JsonNode status = this.json.readTree(send("GET", "/api/status", null).body());
+		assertThat(status.at("/source/state").stringValue()).isEqualTo("VALID");
+		JsonNode health = this.json.readTree(send("GET", "/actuator/health/flagSource", null).body());
+		assertThat(health.get("status").stringValue()).isEqualTo("UP");
+		assertThat(gauge("flagstore.source.state", "valid")).isEqualTo(1.0);
 	}
 
 	@Test
@@ -65,7 +70,7 @@ class SampleApplicationTests {
 		assertThat(send("GET", "/index.html", null).body()).contains("flagstore sample");
 
 		assertThat(send("POST", "/api/demo/outage", null).statusCode()).isEqualTo(200);
-		// A write during the outage fails for the caller, and is kept by the application's flag source.
+		// A write during the outage fails for the caller.
 		assertThat(send("PUT", "/api/flags/dark-mode", "{\"on\":true}").statusCode()).isEqualTo(503);
 		await().atMost(Duration.ofSeconds(10)).until(() -> send("GET", "/actuator/health", null).statusCode() == 503);
 		JsonNode health = this.json.readTree(send("GET", "/actuator/health/flagStore", null).body());
@@ -77,7 +82,7 @@ class SampleApplicationTests {
 
 		assertThat(send("DELETE", "/api/demo/outage", null).statusCode()).isEqualTo(200);
 		await().atMost(Duration.ofSeconds(10)).until(() -> send("GET", "/actuator/health", null).statusCode() == 200);
-		// The refreshNeeded event made the sample write all flags again, including the change made during the outage.
+		// refreshNeeded made flagstore ask the file source to resync: it wrote the file's flags again.
 		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
 			JsonNode status = this.json.readTree(send("GET", "/api/status", null).body());
 			assertThat(status.at("/status/available").booleanValue()).isTrue();
@@ -86,12 +91,20 @@ class SampleApplicationTests {
 			assertThat(status.get("history").toString()).contains("\"refreshNeeded\":true");
 		});
 		assertThat(this.json.readTree(send("GET", "/api/flags/dark-mode", null).body()).get("on").booleanValue())
-			.isTrue();
+			.isFalse();
+		// The source kept working through the store's outage, and says the store failed it.
+		JsonNode source = this.json.readTree(send("GET", "/api/status", null).body()).get("source");
+		assertThat(source.get("state").stringValue()).isEqualTo("VALID");
 		assertThat(gauge("flagstore.store.available")).isEqualTo(1.0);
 	}
 
 	private double gauge(String name) throws Exception {
-		JsonNode metric = this.json.readTree(send("GET", "/actuator/metrics/" + name, null).body());
+		return gauge(name, null);
+	}
+
+	private double gauge(String name, String state) throws Exception {
+		String query = (state != null) ? "?tag=state:" + state : "";
+		JsonNode metric = this.json.readTree(send("GET", "/actuator/metrics/" + name + query, null).body());
 		return metric.at("/measurements/0/value").doubleValue();
 	}
 

@@ -1,6 +1,8 @@
 package dev.flagstore.autoconfigure.health;
 
 import dev.flagstore.autoconfigure.FlagstoreAutoConfiguration;
+import dev.flagstore.source.FlagSourceStatusProvider;
+import dev.flagstore.spring.health.FlagSourceHealthIndicator;
 import dev.flagstore.spring.health.FlagstoreHealthIndicator;
 import dev.flagstore.status.DataStoreStatusProvider;
 
@@ -16,8 +18,10 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * {@link EnableAutoConfiguration Auto-configuration} for {@link FlagstoreHealthIndicator}: health component
- * {@code flagStore}, disabled by {@code management.health.flagstore.enabled=false}. Off when Spring Boot's health
- * support (Actuator) is not on the class path.
+ * {@code flagStore}, disabled by {@code management.health.flagstore.enabled=false}; and, when a flag source runs,
+ * {@link FlagSourceHealthIndicator}: component {@code flagSource}, disabled by
+ * {@code management.health.flagsource.enabled=false}. Off when Spring Boot's health support (Actuator) is not on
+ * the class path.
  */
 @AutoConfiguration(after = FlagstoreAutoConfiguration.class,
 		beforeName = "org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration")
@@ -40,6 +44,20 @@ public final class FlagstoreHealthContributorAutoConfiguration {
 		@ConditionalOnMissingBean(name = "flagStoreHealthIndicator")
 		FlagstoreHealthIndicator flagStoreHealthIndicator(DataStoreStatusProvider statusProvider) {
 			return new FlagstoreHealthIndicator(statusProvider);
+		}
+
+	}
+
+	/** The flag source's component, when there is a source (see {@code FlagSourceConfiguration}). */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBean(FlagSourceStatusProvider.class)
+	@ConditionalOnEnabledHealthIndicator("flagsource")
+	static class FlagSourceHealthIndicatorConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "flagSourceHealthIndicator")
+		FlagSourceHealthIndicator flagSourceHealthIndicator(FlagSourceStatusProvider statusProvider) {
+			return new FlagSourceHealthIndicator(statusProvider);
 		}
 
 	}

@@ -4,6 +4,8 @@ import java.util.Map;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import dev.flagstore.autoconfigure.FlagstoreAutoConfiguration;
+import dev.flagstore.source.FlagSourceStatusProvider;
+import dev.flagstore.spring.metrics.FlagSourceMetrics;
 import dev.flagstore.spring.metrics.FlagstoreMetrics;
 import dev.flagstore.status.DataStoreStatusProvider;
 import dev.flagstore.store.DataStore;
@@ -17,10 +19,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * {@link EnableAutoConfiguration Auto-configuration} for {@link FlagstoreMetrics}: status gauges, status-change
- * counter, outage duration and cache statistics, bound to the application's {@link MeterRegistry}.
+ * counter, outage duration and cache statistics, bound to the application's {@link MeterRegistry}; and, when a flag
+ * source runs, {@link FlagSourceMetrics} (gauge {@code flagstore.source.state}).
  */
 @AutoConfiguration(after = FlagstoreAutoConfiguration.class,
 		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
@@ -40,6 +44,19 @@ public final class FlagstoreMetricsAutoConfiguration {
 		Map<String, Cache<?, ?>> caches = (store instanceof PersistentDataStoreWrapper wrapper
 				&& wrapper.getStatusProvider() == statusProvider) ? wrapper.getCaches() : Map.of();
 		return new FlagstoreMetrics(statusProvider, caches);
+	}
+
+	/** The flag source's gauge, when there is a source. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBean(FlagSourceStatusProvider.class)
+	static class FlagSourceMetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		FlagSourceMetrics flagstoreFlagSourceMetrics(FlagSourceStatusProvider statusProvider) {
+			return new FlagSourceMetrics(statusProvider);
+		}
+
 	}
 
 }

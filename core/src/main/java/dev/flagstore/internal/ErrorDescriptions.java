@@ -1,14 +1,16 @@
-package dev.flagstore.store;
+package dev.flagstore.internal;
 
 import java.util.regex.Pattern;
 
+import dev.flagstore.store.DataStoreException;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Turns a failure into the one-line, credential-free text shown as {@code lastError} in status, health and logs.
- * Statement texts quoted before the database's own message ({@code SQL [...]; }) are left out.
+ * Statement texts quoted before the database's own message ({@code SQL [...]; }) are left out. Used by the store
+ * status and the flag source status alike. Internal to flagstore; not an API.
  */
-final class ErrorDescriptions {
+public final class ErrorDescriptions {
 
 	/** {@code scheme://user:secret@host} → {@code scheme://****@host}. */
 	private static final Pattern URL_USER_INFO = Pattern.compile("(?i)([a-z][a-z0-9+.\\-]*://)[^/@\\s]+@");
@@ -41,7 +43,7 @@ final class ErrorDescriptions {
 	 * something the text does not already say (a pool's reason behind "Failed to obtain JDBC Connection"), with
 	 * credentials removed.
 	 */
-	static String describe(Throwable error) {
+	public static String describe(Throwable error) {
 		try {
 			return describeChain(error);
 		}
@@ -81,7 +83,12 @@ final class ErrorDescriptions {
 		return (error.getCause() != error) ? error.getCause() : null;
 	}
 
-	static String sanitize(@Nullable String text) {
+	/**
+	 * Masks credentials in a text: user info in URLs, and values of password, secret and token parameters.
+	 * @param text the text, or {@code null}
+	 * @return the text without credentials; empty for {@code null}
+	 */
+	public static String sanitize(@Nullable String text) {
 		if (text == null) {
 			return "";
 		}
