@@ -29,7 +29,7 @@ import org.springframework.context.annotation.Import;
 // The source selections register the FlagSource that FlagSourceConfiguration tests for.
 @Import({ RedisStoreConfiguration.class, JdbcStoreConfiguration.class, PersistentDataStoreConfiguration.class,
 		MissingStoreDependencyConfiguration.class, InMemoryDataStoreConfiguration.class,
-		FileFlagSourceConfiguration.class, FlagSourceConfiguration.class })
+		FileFlagSourceConfiguration.class, HttpFlagSourceConfiguration.class, FlagSourceConfiguration.class })
 public final class FlagstoreAutoConfiguration {
 
 	FlagstoreAutoConfiguration() {

@@ -15,7 +15,6 @@ import dev.flagstore.store.StaleValuesPolicy;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
-import org.springframework.util.ClassUtils;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 
@@ -136,16 +135,8 @@ public class FlagstoreProperties implements Validator {
 		}
 		if (source.getType() == SourceType.HTTP) {
 			validateHttpUrl(source.getHttp().getUrl(), errors);
-			if (!ClassUtils.isPresent(HTTP_FLAG_SOURCE, FlagstoreProperties.class.getClassLoader())) {
-				errors.rejectValue("source.type", "flagstore.missing", new Object[] { "Use a flagstore-core that "
-						+ "has " + HTTP_FLAG_SOURCE + ", or set flagstore.source.type to file or none." },
-						"needs " + HTTP_FLAG_SOURCE + ", which is not on the class path");
-			}
 		}
 	}
-
-	/** The HTTP source's class, absent from a flagstore-core that predates it. */
-	static final String HTTP_FLAG_SOURCE = "dev.flagstore.source.HttpFlagSource";
 
 	private static void validateFilePaths(List<String> paths, Errors errors) {
 		if (paths == null || paths.isEmpty()) {

@@ -185,19 +185,52 @@ class FlagSourceAutoConfigurationTests {
 	}
 
 	@Test
-	void runWithHttpTypeButNoHttpSourceClassShouldSaySo() {
-		this.contextRunner.withClassLoader(new FilteredClassLoader(FlagstoreProperties.HTTP_FLAG_SOURCE))
-			.withPropertyValues("flagstore.source.type=http", "flagstore.source.http.url=https://flags.example.com/all",
-					"flagstore.source.http.headers.Authorization=Bearer s3cr3t")
-			.run((context) -> {
-				if (org.springframework.util.ClassUtils.isPresent(FlagstoreProperties.HTTP_FLAG_SOURCE, null)) {
-					// Once HttpFlagSource exists this is its configuration's job (HttpFlagSourceConfiguration).
-					return;
-				}
-				assertFailure("needs " + FlagstoreProperties.HTTP_FLAG_SOURCE, "flagstore.source.type")
-					.accept(context);
-				assertThat(context.getStartupFailure().toString()).doesNotContain("s3cr3t");
-			});
+	void runWithHttpSourceShouldPollTheUrlWithItsHeadersAndNeverShowTheirValues() throws IOException {
+		List<String> authorizations = new CopyOnWriteArrayList<>();
+		com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer
+			.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+		server.createContext("/flags", (exchange) -> {
+			authorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
+			byte[] body = "{\"features\": {\"a\": {\"version\": 4, \"on\": true}}}"
+				.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+			exchange.sendResponseHeaders(200, body.length);
+			exchange.getResponseBody().write(body);
+			exchange.close();
+		});
+		server.start();
+		try {
+			String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/flags";
+			this.contextRunner.withUserConfiguration(JsonKindConfiguration.class)
+				.withPropertyValues("flagstore.source.type=http", "flagstore.source.http.url=" + url,
+						"flagstore.source.http.poll-interval=1s", "flagstore.source.http.request-timeout=2s",
+						"flagstore.source.http.headers.Authorization=Bearer s3cr3t")
+				.run((context) -> {
+					assertThat(context).hasSingleBean(dev.flagstore.source.HttpFlagSource.class);
+					assertThat(context.getBean(FlagSourceStatusProvider.class).waitFor(FlagSourceState.VALID, WAIT))
+						.isTrue();
+					assertThat(context.getBean(DataStore.class).get(JsonKindConfiguration.FEATURES, "a").version())
+						.isEqualTo(4);
+					assertThat(authorizations).contains("Bearer s3cr3t");
+					Map<String, Object> description = context.getBean(FlagSource.class).describeConfiguration();
+					assertThat(description).containsEntry("type", "http")
+						.containsEntry("headers", List.of("Authorization"));
+					assertThat(description.toString()).doesNotContain("s3cr3t");
+					assertThat(context.getBean(FlagSource.class).toString()).doesNotContain("s3cr3t");
+				});
+		}
+		finally {
+			server.stop(0);
+		}
+	}
+
+	@Test
+	void runWithHttpSourceAndNoKindsShouldFailClearly() {
+		this.contextRunner
+			.withPropertyValues("flagstore.source.type=http", "flagstore.source.http.url=https://flags.example.com/all")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("needs the application's DataKind beans"));
 	}
 
 	@Test

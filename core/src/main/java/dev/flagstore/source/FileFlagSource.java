@@ -99,6 +99,23 @@ public final class FileFlagSource implements FlagSource {
 
 	private volatile @Nullable Thread watcher;
 
+	/**
+	 * Describes the source: its files and classpath resources (in merge order), the kinds it reads, and how it
+	 * watches for changes.
+	 * @return the description
+	 */
+	@Override
+	public Map<String, Object> describeConfiguration() {
+		Map<String, Object> description = new java.util.LinkedHashMap<>();
+		description.put("type", "file");
+		description.put("paths", this.inputs.stream().map(Input::name).toList());
+		description.put("kinds", this.kinds.stream().map(DataKind::getName).toList());
+		description.put("watchFileSystem", this.watch);
+		description.put("pollInterval", java.time.Duration.ofNanos(this.pollNanos).toString());
+		description.put("debounce", java.time.Duration.ofNanos(this.debounceNanos).toString());
+		return description;
+	}
+
 	private FileFlagSource(Builder builder) {
 		this.inputs = List.copyOf(builder.inputs);
 		this.kinds = List.copyOf(builder.kinds);

@@ -55,6 +55,26 @@ class SampleApplicationTests {
 	}
 
 	@Test
+	void theFlagstoreEndpointShouldShowTheSourceAndWriteVersionedItems() throws Exception {
+		JsonNode overview = this.json.readTree(send("GET", "/actuator/flagstore", null).body());
+		assertThat(overview.get("configuration").get("source").get("type").stringValue()).isEqualTo("file");
+		assertThat(overview.get("source").get("status").get("state").stringValue()).isEqualTo("VALID");
+		JsonNode stored = this.json.readTree(send("GET", "/actuator/flagstore/features/new-checkout", null).body());
+		int version = stored.get("version").intValue();
+		HttpResponse<String> written = send("POST", "/actuator/flagstore/features/new-checkout",
+				"{\"version\": " + (version + 1) + ", \"item\": {\"key\": \"new-checkout\", \"on\": false, "
+						+ "\"description\": \"The redesigned checkout flow\"}}");
+		assertThat(written.statusCode()).isEqualTo(200);
+		JsonNode flag = this.json.readTree(send("GET", "/api/flags/new-checkout", null).body());
+		assertThat(flag.get("on").booleanValue()).isFalse();
+		assertThat(flag.get("version").intValue()).isEqualTo(version + 1);
+		HttpResponse<String> stale = send("POST", "/actuator/flagstore/features/new-checkout",
+				"{\"version\": " + version + ", \"item\": {\"key\": \"new-checkout\", \"on\": true}}");
+		assertThat(stale.statusCode()).isEqualTo(409);
+		assertThat(this.json.readTree(stale.body()).get("storedVersion").intValue()).isEqualTo(version + 1);
+	}
+
+	@Test
 	void shouldUpdateAFlagThroughTheStore() throws Exception {
 		HttpResponse<String> updated = send("PUT", "/api/flags/beta-banner", "{\"on\":true}");
 		assertThat(updated.statusCode()).isEqualTo(200);

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -37,7 +38,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The status page ({@code static/index.html}) in headless Chromium: it shows the flags and AVAILABLE; the
  * <em>Simulate outage</em> button turns the badge red and UNAVAILABLE (checked in a screenshot too); <em>End
- * outage</em> brings AVAILABLE back after the sample's re-sync.
+ * outage</em> brings AVAILABLE back after the sample's re-sync; <em>Toggle via endpoint</em> edits a flag through the
+ * {@code flagstore} Actuator endpoint and the table shows its next version.
  *
  * <p>Runs only in the {@code browser} profile ({@code ./mvnw -pl sample-app -am verify -Pbrowser}) and needs
  * Debian's {@code chromium} and {@code chromium-driver} packages ({@code /usr/bin/chromium},
@@ -135,6 +137,36 @@ class StatusPageBrowserIT {
 		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(historyAvailableColumn()).contains("false", "true"));
 	}
 
+	@Test
+	void aFlagEditedThroughTheFlagstoreEndpointShouldShowOnThePage() throws Exception {
+		this.browser.get("http://localhost:" + this.port + "/");
+		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(flagKeys()).contains("dark-mode"));
+		String before = row("dark-mode").get(2);
+		int version = Integer.parseInt(row("dark-mode").get(1));
+		this.browser.findElement(By.id("endpoint-toggle-dark-mode")).click();
+		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(this.browser.findElement(By.id("endpoint-result"))
+			.getText()).isEqualTo("Endpoint wrote dark-mode at version " + (version + 1)));
+		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(row("dark-mode").subList(0, 4)).containsExactly(
+				"dark-mode", Integer.toString(version + 1), before.equals("true") ? "false" : "true",
+				"Dark theme for the web app"));
+		screenshot("endpoint-edit.png");
+		assertThat(this.browser.findElement(By.id("endpoint-link")).getAttribute("href")).endsWith("/actuator/flagstore");
+	}
+
+	/**
+	 * The cells of a flag's row: key, version, on, description, actions. Read in one script: the page redraws the
+	 * table every second, which would leave element references stale between two calls.
+	 */
+	@SuppressWarnings("unchecked")
+	private List<String> row(String key) {
+		List<List<String>> rows = (List<List<String>>) ((JavascriptExecutor) this.browser).executeScript(
+				"return [...document.querySelectorAll('#flags tr')].map(tr => [...tr.cells].map(td => td.innerText));");
+		return rows.stream()
+			.filter(cells -> !cells.isEmpty() && cells.get(0).equals(key))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("no row for " + key + " in " + rows));
+	}
+
 	private String badge() {
 		return this.browser.findElement(By.id("status")).getText();
 	}
@@ -153,11 +185,17 @@ class StatusPageBrowserIT {
 			.toList();
 	}
 
+	/**
+	 * Saves a screenshot of the page and answers one of the store's badge only: the page has other badges (the flag
+	 * source's) whose colours must not count.
+	 */
 	private BufferedImage screenshot(String name) throws IOException {
 		byte[] png = this.browser.getScreenshotAs(OutputType.BYTES);
 		Files.write(screenshots().resolve(name), png);
-		BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
-		assertThat(image).as("PNG screenshot " + name).isNotNull();
+		assertThat(ImageIO.read(new ByteArrayInputStream(png))).as("PNG screenshot " + name).isNotNull();
+		byte[] badge = this.browser.findElement(By.id("status")).getScreenshotAs(OutputType.BYTES);
+		BufferedImage image = ImageIO.read(new ByteArrayInputStream(badge));
+		assertThat(image).as("PNG screenshot of the store badge").isNotNull();
 		assertThat(image.getWidth()).isPositive();
 		return image;
 	}
