@@ -4,6 +4,8 @@ import java.util.Map;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import dev.flagstore.autoconfigure.FlagstoreAutoConfiguration;
+import dev.flagstore.changes.FlagTracker;
+import dev.flagstore.spring.metrics.FlagChangeMetrics;
 import dev.flagstore.spring.metrics.FlagstoreMetrics;
 import dev.flagstore.status.DataStoreStatusProvider;
 import dev.flagstore.store.DataStore;
@@ -20,7 +22,8 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * {@link EnableAutoConfiguration Auto-configuration} for {@link FlagstoreMetrics}: status gauges, status-change
- * counter, outage duration and cache statistics, bound to the application's {@link MeterRegistry}.
+ * counter, outage duration and cache statistics, and {@link FlagChangeMetrics} (the change counter), bound to the
+ * application's {@link MeterRegistry}.
  */
 @AutoConfiguration(after = FlagstoreAutoConfiguration.class,
 		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
@@ -40,6 +43,13 @@ public final class FlagstoreMetricsAutoConfiguration {
 		Map<String, Cache<?, ?>> caches = (store instanceof PersistentDataStoreWrapper wrapper
 				&& wrapper.getStatusProvider() == statusProvider) ? wrapper.getCaches() : Map.of();
 		return new FlagstoreMetrics(statusProvider, caches);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(FlagTracker.class)
+	FlagChangeMetrics flagstoreFlagChangeMetrics(FlagTracker flagTracker) {
+		return new FlagChangeMetrics(flagTracker);
 	}
 
 }
