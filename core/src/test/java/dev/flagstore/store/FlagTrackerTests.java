@@ -42,6 +42,7 @@ class FlagTrackerTests {
 	/** The same kind as {@link #SEGMENTS}, without its dependency function (equal to it). */
 	static final DataKind SEGMENTS_PLAIN = DataKind.json("segments", Segment.class);
 
+	// tag::dependencies[]
 	static final DataKind FLAGS = DataKind.json("features", Flag.class).withDependencies(item -> {
 		Flag flag = (Flag) item.item();
 		List<ItemRef> refs = new ArrayList<>();
@@ -49,6 +50,7 @@ class FlagTrackerTests {
 		flag.prerequisites().forEach(key -> refs.add(new ItemRef(FlagTrackerTests.FLAGS_PLAIN, key)));
 		return refs;
 	});
+	// end::dependencies[]
 
 	static final DataKind FLAGS_PLAIN = DataKind.json("features", Flag.class);
 
@@ -99,6 +101,10 @@ class FlagTrackerTests {
 
 	@Test
 	void appliedUpsertShouldFireOnceAndARejectedOneNot() {
+		// tag::add-listener[]
+		this.store.getFlagTracker().addListener(change -> System.out.println(change.kind().getName() + "/"
+				+ change.key() + " is now version " + change.version() + " (" + change.origin() + ")"));
+		// end::add-listener[]
 		tracker().addListener(this.changes);
 		assertThat(this.store.upsert(FLAGS, "a", flag("a", 2))).isTrue();
 		assertThat(this.store.upsert(FLAGS, "a", flag("a", 2))).isFalse();
@@ -200,11 +206,14 @@ class FlagTrackerTests {
 		this.store.init(data(Map.of("f", flag("f", 1, "s")), Map.of("s", segment("s", 1))));
 		List<Integer> evaluatedVersions = new CopyOnWriteArrayList<>();
 		List<FlagValueChange<Boolean>> values = new CopyOnWriteArrayList<>();
-		FlagChangeListener handle = tracker().addValueChangeListener(FLAGS, "f", item -> {
+		// tag::value-listener[]
+		FlagTracker tracker = this.store.getFlagTracker();
+		FlagChangeListener handle = tracker.addValueChangeListener(FLAGS, "f", item -> {
 			evaluatedVersions.add((item != null) ? item.version() : -1);
 			// "On" while the flag is live with an odd version.
 			return item != null && !item.isDeleted() && item.version() % 2 == 1;
 		}, values::add);
+		// end::value-listener[]
 		assertThat(evaluatedVersions).containsExactly(1);
 		this.store.upsert(FLAGS, "f", flag("f", 2, "s"));
 		this.store.upsert(SEGMENTS, "s", segment("s", 2));
@@ -214,7 +223,9 @@ class FlagTrackerTests {
 			.containsExactly(1, 2, 2, 3);
 		assertThat(values).containsExactly(new FlagValueChange<>(FLAGS, "f", true, false),
 				new FlagValueChange<>(FLAGS, "f", false, true));
-		tracker().removeListener(handle);
+		// tag::remove-value-listener[]
+		tracker.removeListener(handle);
+		// end::remove-value-listener[]
 		this.store.upsert(FLAGS, "f", flag("f", 4, "s"));
 		assertThat(values).hasSize(2);
 	}
