@@ -1,6 +1,8 @@
 package dev.flagstore.autoconfigure;
 
+import dev.flagstore.changes.FlagTracker;
 import dev.flagstore.spring.DataStoreStatusEventPublisher;
+import dev.flagstore.spring.FlagChangedEventPublisher;
 import dev.flagstore.status.DataStoreStatusProvider;
 import dev.flagstore.store.DataStore;
 
@@ -14,8 +16,10 @@ import org.springframework.context.annotation.Import;
 
 /**
  * {@link EnableAutoConfiguration Auto-configuration} of the flagstore {@link DataStore}, its
- * {@link DataStoreStatusProvider}, and the {@link dev.flagstore.spring.DataStoreStatusChangedEvent status events};
- * and of the {@link dev.flagstore.source.FlagSource} that feeds it, with its status and events.
+ * {@link DataStoreStatusProvider}, its {@link FlagTracker}, the
+ * {@link dev.flagstore.spring.DataStoreStatusChangedEvent status events} and the
+ * {@link dev.flagstore.spring.FlagChangedEvent flag change events}; and of the
+ * {@link dev.flagstore.source.FlagSource} that feeds it, with its status and events.
  *
  * <p>The store is a {@link dev.flagstore.store.PersistentDataStoreWrapper} around the application's
  * {@link dev.flagstore.store.PersistentDataStore} bean when there is one, else around the Redis or JDBC store
@@ -47,6 +51,20 @@ public final class FlagstoreAutoConfiguration {
 	DataStoreStatusEventPublisher flagstoreDataStoreStatusEventPublisher(DataStoreStatusProvider statusProvider,
 			ApplicationEventPublisher eventPublisher) {
 		return new DataStoreStatusEventPublisher(statusProvider, eventPublisher);
+	}
+
+	// The data store owns its tracker and stops it on close: no destroy method of its own.
+	@Bean(destroyMethod = "")
+	@ConditionalOnMissingBean
+	FlagTracker flagstoreFlagTracker(DataStore dataStore) {
+		return dataStore.getFlagTracker();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	FlagChangedEventPublisher flagstoreFlagChangedEventPublisher(FlagTracker flagTracker,
+			ApplicationEventPublisher eventPublisher) {
+		return new FlagChangedEventPublisher(flagTracker, eventPublisher);
 	}
 
 }

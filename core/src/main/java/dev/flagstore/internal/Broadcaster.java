@@ -76,6 +76,14 @@ public final class Broadcaster<L, E> {
 	}
 
 	/**
+	 * Whether any listener is subscribed (a cheap read), for publishers that skip work nobody would see.
+	 * @return whether there is at least one subscription
+	 */
+	public boolean hasListeners() {
+		return !this.subscriptions.isEmpty();
+	}
+
+	/**
 	 * Queues an event for every listener subscribed when it is flushed. Never blocks and runs no listener code:
 	 * callers may hold a lock. Follow it with {@link #flush()} once the lock is released.
 	 * @param event the event

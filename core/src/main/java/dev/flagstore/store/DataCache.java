@@ -36,6 +36,12 @@ interface DataCache {
 	 */
 	void rejected(DataKind kind, String key);
 
+	/**
+	 * The store no longer holds the item (another instance's {@code init} removed it, a change feed says): the
+	 * cache forgets it, so the next read asks the store (shared lock held). Only the remote-change hook calls it.
+	 */
+	void invalidate(DataKind kind, String key);
+
 	/** The caches, by name, for statistics and metrics; empty for no cache. */
 	Map<String, Cache<?, ?>> caches();
 

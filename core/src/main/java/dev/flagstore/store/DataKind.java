@@ -1,7 +1,11 @@
 package dev.flagstore.store;
 
+import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
+
+import org.jspecify.annotations.Nullable;
 
 import tools.jackson.databind.json.JsonMapper;
 
@@ -12,6 +16,12 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>Two kinds are equal when their names are. The codec must handle tombstones both ways: it serializes a
  * deleted descriptor to a placeholder that records the version, and deserializes that placeholder back to
  * {@link ItemDescriptor#deleted(int)}. Instances are immutable and thread-safe.
+ *
+ * <p>A kind may also say which items an item refers to ({@link #withDependencies}), so that a change of a segment
+ * is reported as a change of every flag that uses it ({@code docs/changes.md}). That function is not part of the
+ * kind's identity: {@link #withDependencies} returns a new instance that is {@link #equals equal} to the original
+ * (same name), so maps keyed by kind treat both as one; the graph of dependencies is built from the instance that
+ * comes with each write, so use the one with dependencies everywhere.
  */
 public final class DataKind {
 
@@ -21,8 +31,12 @@ public final class DataKind {
 
 	private final Function<String, ItemDescriptor> deserializer;
 
+	/** What a live item refers to; {@code null} for a kind whose items refer to nothing. */
+	private final @Nullable Function<ItemDescriptor, ? extends @Nullable Collection<ItemRef>> dependencies;
+
 	private DataKind(String name, Function<ItemDescriptor, String> serializer,
-			Function<String, ItemDescriptor> deserializer) {
+			Function<String, ItemDescriptor> deserializer,
+			@Nullable Function<ItemDescriptor, ? extends @Nullable Collection<ItemRef>> dependencies) {
 		Objects.requireNonNull(name, "name");
 		if (name.isBlank()) {
 			throw new IllegalArgumentException("name must not be blank");
@@ -30,6 +44,7 @@ public final class DataKind {
 		this.name = name;
 		this.serializer = Objects.requireNonNull(serializer, "serializer");
 		this.deserializer = Objects.requireNonNull(deserializer, "deserializer");
+		this.dependencies = dependencies;
 	}
 
 	/**
@@ -41,7 +56,7 @@ public final class DataKind {
 	 */
 	public static DataKind of(String name, Function<ItemDescriptor, String> serializer,
 			Function<String, ItemDescriptor> deserializer) {
-		return new DataKind(name, serializer, deserializer);
+		return new DataKind(name, serializer, deserializer, null);
 	}
 
 	/**
@@ -64,7 +79,45 @@ public final class DataKind {
 	 */
 	public static DataKind json(String name, Class<?> itemType, JsonMapper mapper) {
 		JsonItemCodec codec = new JsonItemCodec(itemType, mapper);
-		return new DataKind(name, codec::serialize, codec::deserialize);
+		return new DataKind(name, codec::serialize, codec::deserialize, null);
+	}
+
+	/**
+	 * This kind, with a function that names the items a live item of it refers to (a flag's segments and
+	 * prerequisite flags): a change of one of those is then also reported as a change of this item, transitively.
+	 * The function is called on the writing thread after each applied write of a live item (never for a tombstone,
+	 * which refers to nothing), so it should be quick and free of I/O; if it throws, the item is taken to refer to
+	 * nothing and the failure is logged. It replaces a function this kind already had.
+	 * @param dependencies what an item refers to; it may answer {@code null} or an empty collection for nothing
+	 * @return a new kind with the same name and codec, {@link #equals equal} to this one
+	 */
+	public DataKind withDependencies(Function<ItemDescriptor, ? extends @Nullable Collection<ItemRef>> dependencies) {
+		return new DataKind(this.name, this.serializer, this.deserializer,
+				Objects.requireNonNull(dependencies, "dependencies"));
+	}
+
+	/**
+	 * Whether this instance carries a dependency function ({@link #withDependencies}).
+	 * @return whether it does
+	 */
+	public boolean hasDependencies() {
+		return this.dependencies != null;
+	}
+
+	/**
+	 * The items {@code item} refers to, by this instance's dependency function.
+	 * @param item the item; a tombstone refers to nothing
+	 * @return the references, never {@code null}; empty for a tombstone or a kind without dependencies
+	 * @throws RuntimeException whatever the function throws
+	 */
+	public Collection<ItemRef> dependenciesOf(ItemDescriptor item) {
+		Objects.requireNonNull(item, "item");
+		Function<ItemDescriptor, ? extends @Nullable Collection<ItemRef>> function = this.dependencies;
+		if (function == null || item.isDeleted()) {
+			return List.of();
+		}
+		Collection<ItemRef> refs = function.apply(item);
+		return (refs != null) ? refs : List.of();
 	}
 
 	/**

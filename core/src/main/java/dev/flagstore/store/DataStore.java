@@ -2,6 +2,8 @@ package dev.flagstore.store;
 
 import java.util.Map;
 
+import dev.flagstore.changes.FlagTracker;
+import dev.flagstore.internal.InertFlagTracker;
 import dev.flagstore.status.DataStoreStatusProvider;
 import org.jspecify.annotations.Nullable;
 
@@ -78,6 +80,16 @@ public interface DataStore extends AutoCloseable {
 	 * @return the provider; for stores without monitoring, one that is always available
 	 */
 	DataStoreStatusProvider getStatusProvider();
+
+	/**
+	 * The changes of this store's items ({@code docs/changes.md}): every applied write, every item an {@code init}
+	 * added, removed or changed, and their dependents. flagstore's stores answer the same tracker on every call.
+	 * @return the tracker; the default (for a store implemented by the application) accepts listeners and never
+	 * calls them, and evaluates a value-change listener once
+	 */
+	default FlagTracker getFlagTracker() {
+		return new InertFlagTracker(this);
+	}
 
 	/**
 	 * Describes this store's configuration for operators (see {@link PersistentDataStore#describeConfiguration()}):

@@ -330,6 +330,41 @@ final class ForeverCache implements DataCache {
 		});
 	}
 
+	/**
+	 * The store no longer holds the item (the remote-change hook): it leaves the kind's snapshot and the item
+	 * cache, so the next read asks the store. Not used while a replacement is pending (the cache is the truth then).
+	 */
+	@Override
+	public void invalidate(DataKind kind, String key) {
+		long current = this.generation.current();
+		this.all.merge(kind, single(key, ItemDescriptor.deleted(0)), WITHOUT_KEYS, true, true, current);
+		this.items.invalidate(new ItemKey(kind, key));
+	}
+
+	/** Removes the keys of {@code candidate} from {@code old}. */
+	private static final BinaryOperator<KeyedItems<ItemDescriptor>> WITHOUT_KEYS = (old, candidate) -> {
+		if (candidate.items().keySet().stream().noneMatch(old.items()::containsKey)) {
+			return old;
+		}
+		Map<String, ItemDescriptor> copy = new LinkedHashMap<>(old.items());
+		copy.keySet().removeAll(candidate.items().keySet());
+		return new KeyedItems<>(copy);
+	};
+
+	/**
+	 * Whether a read of the key would now answer exactly {@code version}, looked up without loading or counting:
+	 * a failed write is reported as a change only if the cache took it (it keeps a newer version it holds).
+	 */
+	boolean answers(DataKind kind, String key, int version) {
+		Stamped<KeyedItems<ItemDescriptor>> snapshot = this.all.peekIfCurrent(kind);
+		ItemDescriptor item = (snapshot != null) ? snapshot.value.items().get(key) : null;
+		if (item == null) {
+			Stamped<Optional<ItemDescriptor>> cached = this.items.peekIfCurrent(new ItemKey(kind, key));
+			item = (cached != null) ? cached.value.orElse(null) : null;
+		}
+		return item != null && item.version() == version;
+	}
+
 	/** How many misses the front holds, expired or not (for tests). */
 	int cachedMisses() {
 		return this.misses.values().stream().mapToInt(Misses::size).sum();

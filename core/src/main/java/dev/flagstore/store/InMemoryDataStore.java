@@ -4,7 +4,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
+import dev.flagstore.changes.FlagChange.Origin;
+import dev.flagstore.changes.FlagTracker;
+import dev.flagstore.internal.ChangeTracker;
 import dev.flagstore.status.DataStoreStatusProvider;
 import org.jspecify.annotations.Nullable;
 
@@ -13,6 +20,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Reads are lock-free; writes are serialized by one lock. {@link #getAll} returns items in the order their
  * keys were first stored. Status monitoring is disabled: the status is always available.
+ *
+ * <p>Every applied write, and every item an {@code init} adds, removes or changes, is reported to the
+ * {@link #getFlagTracker() flag tracker}'s listeners, on {@code flagstore-change-listener} threads (started only
+ * when there is something to deliver) that {@link #close()} stops.
  */
 public final class InMemoryDataStore implements DataStore {
 
@@ -25,10 +36,28 @@ public final class InMemoryDataStore implements DataStore {
 
 	private volatile boolean initialized;
 
+	/** The change events; written to under {@link #writeLock}, flushed after it. */
+	private final ChangeTracker changes;
+
+	/** The listener threads, when this store made them. */
+	private final @Nullable ThreadPoolExecutor listenerPool;
+
 	/**
 	 * Creates an empty, uninitialized store.
 	 */
 	public InMemoryDataStore() {
+		this(null);
+	}
+
+	/**
+	 * Creates an empty, uninitialized store whose change listeners run on {@code listenerExecutor} (for tests); one
+	 * of its own when {@code null}.
+	 */
+	InMemoryDataStore(@Nullable Executor listenerExecutor) {
+		this.listenerPool = (listenerExecutor == null) ? new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30,
+				TimeUnit.SECONDS, new SynchronousQueue<>(), new NamedThreadFactory("flagstore-change-listener")) : null;
+		this.changes = new ChangeTracker((listenerExecutor != null) ? listenerExecutor
+				: Objects.requireNonNull(this.listenerPool), this::get);
 	}
 
 	@Override
@@ -37,9 +66,13 @@ public final class InMemoryDataStore implements DataStore {
 		Map<DataKind, Map<String, ItemDescriptor>> fresh = new ConcurrentHashMap<>();
 		allData.data().forEach((kind, items) -> fresh.put(kind, newKindMap(items.items())));
 		synchronized (this.writeLock) {
+			// The old data is at hand: the diff costs no I/O (and is skipped while nobody listens).
+			Map<DataKind, Map<String, ItemDescriptor>> old = this.data;
 			this.data = fresh;
 			this.initialized = true;
+			this.changes.replaced(allData, old, Origin.LOCAL);
 		}
+		this.changes.flush();
 	}
 
 	@Override
@@ -85,8 +118,11 @@ public final class InMemoryDataStore implements DataStore {
 				return false;
 			}
 			items.put(key, item);
-			return true;
+			// Under the lock: events take the order of the writes (and readers already see this one).
+			this.changes.written(kind, key, item, Origin.LOCAL);
 		}
+		this.changes.flush();
+		return true;
 	}
 
 	@Override
@@ -105,8 +141,32 @@ public final class InMemoryDataStore implements DataStore {
 	}
 
 	@Override
+	public FlagTracker getFlagTracker() {
+		return this.changes;
+	}
+
+	/**
+	 * Stops change delivery (nothing is delivered after it) and the listener threads, waiting up to 2 s for a
+	 * listener still running. Idempotent. The data stays readable and writable; writes fire nothing any more.
+	 */
+	@Override
 	public void close() {
-		// Nothing to release.
+		this.changes.close();
+		ThreadPoolExecutor pool = this.listenerPool;
+		if (pool == null || pool.isShutdown()) {
+			return;
+		}
+		pool.shutdownNow();
+		if (pool.getThreadFactory() instanceof NamedThreadFactory factory && factory.made(Thread.currentThread())) {
+			// close() from a change listener: its thread ends once it returns.
+			return;
+		}
+		try {
+			pool.awaitTermination(2, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	/**

@@ -38,6 +38,10 @@ final class NoCache implements DataCache {
 	}
 
 	@Override
+	public void invalidate(DataKind kind, String key) {
+	}
+
+	@Override
 	public Map<String, Cache<?, ?>> caches() {
 		return Map.of();
 	}

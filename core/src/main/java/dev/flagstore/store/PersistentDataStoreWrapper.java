@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Scheduler;
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.flagstore.changes.FlagTracker;
+import dev.flagstore.internal.ChangeTracker;
 import dev.flagstore.status.DataStoreStatusProvider;
 import dev.flagstore.store.StoreCalls.Lane;
 import org.jspecify.annotations.Nullable;
@@ -41,6 +43,11 @@ import org.slf4j.LoggerFactory;
  * <p>This class is a façade: store calls ({@link StoreCalls}), the status ({@link StatusMachine}), the cache (one
  * {@link DataCache} per mode), writes ({@link DataSetWriter}) and recovery (one {@link RecoveryPolicy} per
  * behaviour) each live in their own class.
+ *
+ * <p>Change events ({@link #getFlagTracker()}, {@code docs/changes.md}): every write this instance makes that the
+ * store applies, every item an {@code init} adds, removes or changes, and their dependents, delivered on
+ * {@code flagstore-change-listener} threads after the write is visible to readers. Writes by other instances are
+ * not seen yet (the change feeds will call {@link #remoteChange}).
  */
 public final class PersistentDataStoreWrapper implements DataStore {
 
@@ -62,6 +69,8 @@ public final class PersistentDataStoreWrapper implements DataStore {
 	private final DataSetWriter writer;
 
 	private final InitializedState initialized;
+
+	private final ChangeTracker changes;
 
 	private final RecoveryPolicy recovery;
 
@@ -102,6 +111,10 @@ public final class PersistentDataStoreWrapper implements DataStore {
 		this.ticker = (builder.ticker != null) ? builder.ticker : Objects.requireNonNull(this.coarseTicker);
 		Executor executor = (builder.executor != null) ? builder.executor : own(newCallPool(builder.maxConcurrentCalls));
 		Executor listenerExecutor = (builder.executor != null) ? builder.executor : own(newListenerPool());
+		// Change listeners on threads of their own: a slow one never delays status delivery (nor the reverse).
+		Executor changeExecutor = (builder.executor != null) ? builder.executor
+				: own(newListenerPool("flagstore-change-listener"));
+		this.changes = new ChangeTracker(changeExecutor, (kind, key) -> get(kind, key));
 		Scheduler scheduler = (builder.scheduler != null) ? builder.scheduler
 				: Scheduler.forScheduledExecutorService(own(newStatusScheduler()));
 		this.status = new StatusMachine(builder.clock, this.ticker, scheduler, executor, listenerExecutor,
@@ -128,13 +141,15 @@ public final class PersistentDataStoreWrapper implements DataStore {
 				this.recovery = new WriteBackRecovery(forever, this.store, lock, this.status, this.initialized);
 			}
 		}
-		this.writer = new DataSetWriter(this.store, this.cache, lock, this.status, this.initialized, this.ticker);
+		this.writer = new DataSetWriter(this.store, this.cache, lock, this.status, this.initialized, this.ticker,
+				this.changes);
 		try {
 			this.core.setUpdateSink(this.status);
 		}
 		catch (RuntimeException | Error ex) {
 			// Nothing runs yet but what this wrapper took: give it back, or a failed build() leaks it.
 			this.status.close();
+			this.changes.close();
 			this.ownedExecutors.forEach(ExecutorService::shutdownNow);
 			if (this.coarseTicker != null) {
 				this.coarseTicker.release();
@@ -182,6 +197,44 @@ public final class PersistentDataStoreWrapper implements DataStore {
 		Objects.requireNonNull(item, "item");
 		ensureOpen();
 		return this.writer.upsert(kind, key, item);
+	}
+
+	/**
+	 * The hook of the change feeds (internal; issue 14's next slice calls it, nothing else should): another instance
+	 * or process changed an item to {@code version}. Unless this instance already reported that version or a newer
+	 * one, the item is read from the store and replaces the cache's entry (or the entry is dropped if the store no
+	 * longer has the item) <em>before</em> a {@link dev.flagstore.changes.FlagChange.Origin#REMOTE REMOTE} change
+	 * fires for it and its dependents, so a listener that reads it sees the new version. Runs on the caller's (the
+	 * feed's) thread and may wait for the store within the operation timeout.
+	 *
+	 * <p>Sketch for the feed slice, not built: after a gap (lost subscription, missed notices, an outage) the feed
+	 * calls a {@code reconcile()} that reads every known kind with {@code getAll}, compares versions with what the
+	 * cache and the tracker hold, and calls this method for each item whose version is newer (and for each item gone
+	 * from the store), so no version change is missed; two changes of one key inside the gap become one event.
+	 * @param kind the item's kind
+	 * @param key the item's key
+	 * @param version the version the feed says the store now holds
+	 * @return whether a change was reported
+	 * @throws DataStoreException if the store could not be read (nothing changed: reconcile later)
+	 */
+	boolean remoteChange(DataKind kind, String key, int version) {
+		Objects.requireNonNull(kind, "kind");
+		Objects.requireNonNull(key, "key");
+		if (this.closed.get() || !this.changes.isNewer(kind, key, version)) {
+			return false;
+		}
+		return this.writer.remoteChange(kind, key, version);
+	}
+
+	/**
+	 * The changes of this store's items: see {@link DataStore#getFlagTracker()} and {@code docs/changes.md}.
+	 * Listeners run on {@code flagstore-change-listener} threads (or the builder's executor); {@link #close()} stops
+	 * them.
+	 * @return the tracker, the same on every call
+	 */
+	@Override
+	public FlagTracker getFlagTracker() {
+		return this.changes;
 	}
 
 	@Override
@@ -241,7 +294,7 @@ public final class PersistentDataStoreWrapper implements DataStore {
 	}
 
 	/**
-	 * Stops polling, the heartbeat and listener delivery, ends store calls in flight, waits (2 s at most in all) for
+	 * Stops polling, the heartbeat and listener delivery (status and change listeners), ends store calls in flight, waits (2 s at most in all) for
 	 * the threads it started to end, then closes the persistent store exactly once. Idempotent; store calls after
 	 * it throw {@link IllegalStateException}. Executors and schedulers given to the builder are not shut down.
 	 */
@@ -251,6 +304,7 @@ public final class PersistentDataStoreWrapper implements DataStore {
 			return;
 		}
 		this.status.close();
+		this.changes.close();
 		for (ExecutorService executor : this.ownedExecutors) {
 			executor.shutdownNow().forEach(StoreCalls::abandon);
 		}
@@ -370,8 +424,12 @@ public final class PersistentDataStoreWrapper implements DataStore {
 
 	/** Listener delivery: one drain task per listener with something to deliver, so a slow listener has its own. */
 	private static ThreadPoolExecutor newListenerPool() {
+		return newListenerPool("flagstore-status-listener");
+	}
+
+	private static ThreadPoolExecutor newListenerPool(String name) {
 		return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-				new NamedThreadFactory("flagstore-status-listener"));
+				new NamedThreadFactory(name));
 	}
 
 	/** Fires timeouts, polls and heartbeats (their work runs on the call pool). */

@@ -25,7 +25,11 @@ enum StoreOperation {
 
 	WRITE_BACK_UPSERT("upsert (write-back of cached data)", false),
 
-	WRITE_BACK_INIT("init (write-back of cached data)", false);
+	WRITE_BACK_INIT("init (write-back of cached data)", false),
+
+	READ_BEFORE_INIT("getAll (the data an init replaces, for change events)", true),
+
+	GET_CHANGED("get (an item another instance changed)", true);
 
 	private final String label;
 

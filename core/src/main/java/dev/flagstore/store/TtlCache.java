@@ -179,6 +179,13 @@ final class TtlCache implements DataCache {
 	}
 
 	@Override
+	public void invalidate(DataKind kind, String key) {
+		// As written() does: the kind's list first, so no reader finds the old item in it after the item is gone.
+		this.all.invalidate(kind);
+		this.items.invalidate(new ItemKey(kind, key));
+	}
+
+	@Override
 	public Map<String, Cache<?, ?>> caches() {
 		Map<String, Cache<?, ?>> caches = new LinkedHashMap<>();
 		caches.put("items", this.items.view());

@@ -6,6 +6,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import dev.flagstore.autoconfigure.FlagstoreAutoConfiguration;
 import dev.flagstore.source.FlagSourceStatusProvider;
 import dev.flagstore.spring.metrics.FlagSourceMetrics;
+import dev.flagstore.changes.FlagTracker;
+import dev.flagstore.spring.metrics.FlagChangeMetrics;
 import dev.flagstore.spring.metrics.FlagstoreMetrics;
 import dev.flagstore.status.DataStoreStatusProvider;
 import dev.flagstore.store.DataStore;
@@ -23,8 +25,9 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * {@link EnableAutoConfiguration Auto-configuration} for {@link FlagstoreMetrics}: status gauges, status-change
- * counter, outage duration and cache statistics, bound to the application's {@link MeterRegistry}; and, when a flag
- * source runs, {@link FlagSourceMetrics} (gauge {@code flagstore.source.state}).
+ * counter, outage duration and cache statistics, and {@link FlagChangeMetrics} (the change counter), bound to the
+ * application's {@link MeterRegistry}; and, when a flag source runs, {@link FlagSourceMetrics} (gauge
+ * {@code flagstore.source.state}).
  */
 @AutoConfiguration(after = FlagstoreAutoConfiguration.class,
 		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
@@ -44,6 +47,13 @@ public final class FlagstoreMetricsAutoConfiguration {
 		Map<String, Cache<?, ?>> caches = (store instanceof PersistentDataStoreWrapper wrapper
 				&& wrapper.getStatusProvider() == statusProvider) ? wrapper.getCaches() : Map.of();
 		return new FlagstoreMetrics(statusProvider, caches);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(FlagTracker.class)
+	FlagChangeMetrics flagstoreFlagChangeMetrics(FlagTracker flagTracker) {
+		return new FlagChangeMetrics(flagTracker);
 	}
 
 	/** The flag source's gauge, when there is a source. */
