@@ -55,7 +55,8 @@ class FlagstoreFailureAnalyzer implements FailureAnalyzer, Ordered {
 			if (error instanceof FieldError fieldError) {
 				String name = "flagstore." + toKebabCase(fieldError.getField());
 				ConfigurationProperty property = findBoundProperty(errors, name);
-				Object value = (property != null) ? property.getValue() : fieldError.getRejectedValue();
+				Object value = SafeValues.forReport(name,
+						(property != null) ? property.getValue() : fieldError.getRejectedValue());
 				description.append(String.format("%n%n    Property: %s%n    Value: \"%s\"", name, value));
 				Origin origin = (property != null) ? Origin.from(property) : Origin.from(fieldError);
 				if (origin != null) {
@@ -94,7 +95,8 @@ class FlagstoreFailureAnalyzer implements FailureAnalyzer, Ordered {
 		StringBuilder description = new StringBuilder(
 				String.format("Invalid value for flagstore property '%s':%n", name));
 		if (property != null) {
-			description.append(String.format("%n    Property: %s%n    Value: \"%s\"", name, property.getValue()));
+			description.append(String.format("%n    Property: %s%n    Value: \"%s\"", name,
+					SafeValues.forReport(name, property.getValue())));
 			if (property.getOrigin() != null) {
 				description.append(String.format("%n    Origin: %s", property.getOrigin()));
 			}

@@ -538,7 +538,7 @@ public class FlagstoreProperties implements Validator {
 			/** The header values masked, for messages and logs. */
 			@Override
 			public String toString() {
-				return "Http{url=" + this.url + ", headers=" + this.headers.keySet() + "}";
+				return "Http{url=" + SafeValues.url(this.url) + ", headers=" + this.headers.keySet() + "}";
 			}
 
 		}

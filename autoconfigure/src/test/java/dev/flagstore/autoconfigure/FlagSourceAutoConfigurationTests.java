@@ -224,6 +224,25 @@ class FlagSourceAutoConfigurationTests {
 	}
 
 	@Test
+	void httpPropertiesShouldNeverShowTheUrlsSecrets() {
+		FlagstoreProperties.Source.Http http = new FlagstoreProperties.Source.Http();
+		http.setUrl("https://user:pa55@flags.example.com/all?token=s3cr3t");
+		assertThat(http.toString()).contains("https://flags.example.com/all?<query hidden>")
+			.doesNotContain("s3cr3t")
+			.doesNotContain("pa55");
+		this.contextRunner
+			.withPropertyValues("flagstore.source.type=http", "flagstore.source.http.url=ftp://user:pa55@host/x?token=s3cr3t")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = new FlagstoreFailureAnalyzer().analyze(context.getStartupFailure());
+				assertThat(analysis).isNotNull();
+				assertThat(analysis.getDescription()).contains("flagstore.source.http.url")
+					.doesNotContain("s3cr3t")
+					.doesNotContain("pa55");
+			});
+	}
+
+	@Test
 	void runWithHttpSourceAndNoKindsShouldFailClearly() {
 		this.contextRunner
 			.withPropertyValues("flagstore.source.type=http", "flagstore.source.http.url=https://flags.example.com/all")

@@ -1,12 +1,16 @@
 package dev.flagstore.internal;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 
 import org.slf4j.Logger;
@@ -44,6 +48,9 @@ public final class Broadcaster<L, E> {
 	private final AtomicBoolean flushing = new AtomicBoolean();
 
 	private volatile boolean closed;
+
+	/** (event, subscription) pairs handed to a subscription's queue and not yet delivered or dropped. */
+	private final AtomicLong undelivered = new AtomicLong();
 
 	/**
 	 * Creates a broadcaster.
@@ -100,12 +107,17 @@ public final class Broadcaster<L, E> {
 	 */
 	public void flush() {
 		// A thread that finds another flushing leaves its events to it; the loop re-checks after releasing the flag
-		// so that an event enqueued in between is not stranded.
+		// so that an event enqueued in between is not stranded. One snapshot of the subscriptions per batch: the
+		// drains scheduled are those of the subscriptions the events were handed to (one removed meanwhile still
+		// gets its queue drained).
 		while (!this.outbox.isEmpty() && this.flushing.compareAndSet(false, true)) {
+			List<Subscription> targets;
 			try {
+				targets = List.copyOf(this.subscriptions);
 				E event;
 				while ((event = this.outbox.poll()) != null) {
-					for (Subscription subscription : this.subscriptions) {
+					for (Subscription subscription : targets) {
+						this.undelivered.incrementAndGet();
 						subscription.pending.add(event);
 					}
 				}
@@ -113,10 +125,31 @@ public final class Broadcaster<L, E> {
 			finally {
 				this.flushing.set(false);
 			}
-			for (Subscription subscription : this.subscriptions) {
+			for (Subscription subscription : targets) {
 				subscription.scheduleDrain();
 			}
 		}
+	}
+
+	/**
+	 * Waits until every event enqueued before the call has been delivered (or dropped), at most {@code timeoutNanos};
+	 * not interruptible (the caller's interrupt flag is kept). For a close that must let its last event through.
+	 * Must not be called from a drain task of this broadcaster.
+	 * @param timeoutNanos the longest wait
+	 * @return whether everything was delivered
+	 */
+	public boolean awaitDelivered(long timeoutNanos) {
+		long deadline = System.nanoTime() + timeoutNanos;
+		// Help a flusher that is not us: our own flush() may have found the flag taken.
+		flush();
+		while (!this.outbox.isEmpty() || this.flushing.get() || this.undelivered.get() > 0) {
+			if (deadline - System.nanoTime() <= 0) {
+				return false;
+			}
+			flush();
+			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+		}
+		return true;
 	}
 
 	/** {@link #enqueue} then {@link #flush}, for callers that hold no lock. */
@@ -130,7 +163,7 @@ public final class Broadcaster<L, E> {
 		this.closed = true;
 		this.outbox.clear();
 		for (Subscription subscription : this.subscriptions) {
-			subscription.pending.clear();
+			subscription.dropPending();
 		}
 		this.subscriptions.clear();
 	}
@@ -155,9 +188,15 @@ public final class Broadcaster<L, E> {
 				}
 				catch (RejectedExecutionException ex) {
 					// The executor was shut down (close()): nothing is delivered any more.
-					this.pending.clear();
+					dropPending();
 					this.draining.set(false);
 				}
+			}
+		}
+
+		void dropPending() {
+			while (this.pending.poll() != null) {
+				Broadcaster.this.undelivered.decrementAndGet();
 			}
 		}
 
@@ -172,6 +211,9 @@ public final class Broadcaster<L, E> {
 					catch (Throwable ex) {
 						logger.warn("A {} listener ({}) threw; other listeners are not affected",
 								Broadcaster.this.name, this.listener, ex);
+					}
+					finally {
+						Broadcaster.this.undelivered.decrementAndGet();
 					}
 					// The listener's interrupt is its own business, not a reason to stop delivering to it (a pool
 					// shutting down is seen through 'closed').

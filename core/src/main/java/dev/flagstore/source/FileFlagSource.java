@@ -199,18 +199,32 @@ public final class FileFlagSource implements FlagSource {
 		join(this.loader);
 	}
 
+	/** Joins, then interrupts and joins again; the caller's own interrupt does not cut the wait short (kept). */
 	private static void join(@Nullable Thread thread) {
 		if (thread == null || thread == Thread.currentThread()) {
 			return;
 		}
-		try {
-			thread.join(JOIN_MILLIS);
-			if (thread.isAlive()) {
+		boolean interrupted = false;
+		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(JOIN_MILLIS);
+		for (int round = 0; round < 2 && thread.isAlive(); round++) {
+			if (round == 1) {
 				thread.interrupt();
-				thread.join(JOIN_MILLIS);
+				deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(JOIN_MILLIS);
+			}
+			while (thread.isAlive()) {
+				long left = deadline - System.nanoTime();
+				if (left <= 0) {
+					break;
+				}
+				try {
+					TimeUnit.NANOSECONDS.timedJoin(thread, left);
+				}
+				catch (InterruptedException ex) {
+					interrupted = true;
+				}
 			}
 		}
-		catch (InterruptedException ex) {
+		if (interrupted) {
 			Thread.currentThread().interrupt();
 		}
 	}
@@ -339,7 +353,12 @@ public final class FileFlagSource implements FlagSource {
 					}
 				}
 				else {
+					// Back to the content last handled: a resync owed to the pending change is served now.
 					this.pending = null;
+					if (this.resyncOwed) {
+						this.resyncOwed = false;
+						resync = true;
+					}
 					waitNanos = FileFlagSource.this.pollNanos;
 				}
 				if (resync) {

@@ -80,6 +80,27 @@ public final class FlagSourceRunner implements AutoCloseable {
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
+	/** The first wait before a failed {@code init} is asked for again, doubled per failure up to {@link #MAX_RETRY}. */
+	static final java.time.Duration FIRST_RETRY = java.time.Duration.ofSeconds(1);
+
+	/** The longest wait before a failed {@code init} is asked for again. */
+	static final java.time.Duration MAX_RETRY = java.time.Duration.ofSeconds(30);
+
+	/**
+	 * Schedules the resync that follows a failed {@code init}; one thread, only while a retry is due. An init can fail
+	 * without the store's status asking for a refresh (refused by a full bulkhead, or while another init held the
+	 * data set: no outage, so no {@code refreshNeeded}), and a source may not write again soon on its own (a file
+	 * not edited, an HTTP server answering 304): without this the store would keep the old data.
+	 */
+	private final java.util.concurrent.ScheduledThreadPoolExecutor retries;
+
+	/** The next retry's wait, in nanoseconds; back to {@link #FIRST_RETRY} after an init that worked. */
+	private final java.util.concurrent.atomic.AtomicLong retryDelayNanos = new java.util.concurrent.atomic.AtomicLong(
+			FIRST_RETRY.toNanos());
+
+	/** Whether a retry is scheduled and has not run yet: failures meanwhile make no second one. */
+	private final AtomicBoolean retryScheduled = new AtomicBoolean();
+
 	private FlagSourceRunner(Builder builder) {
 		this.store = builder.store;
 		this.source = builder.source;
@@ -122,6 +143,11 @@ public final class FlagSourceRunner implements AutoCloseable {
 			this.ownedExecutors.add(pool);
 			this.resyncExecutor = pool;
 		}
+		this.retries = new java.util.concurrent.ScheduledThreadPoolExecutor(1, new OwnedThreads("flagstore-source-retry"));
+		this.retries.setKeepAliveTime(30, TimeUnit.SECONDS);
+		this.retries.allowCoreThreadTimeOut(true);
+		this.retries.setRemoveOnCancelPolicy(true);
+		this.ownedExecutors.add(this.retries);
 		this.status = new SourceStatusMachine(builder.clock, listenerExecutor);
 		this.sink = new StoreSink();
 	}
@@ -211,12 +237,11 @@ public final class FlagSourceRunner implements AutoCloseable {
 		if (this.listenerThreads == null || this.listenerThreads.made(Thread.currentThread())) {
 			return;
 		}
-		try {
-			// A drain task that reschedules itself counts up before it counts down: zero means all delivered.
-			this.listenerTasksInFlight.awaitZero(CLOSE_WAIT_NANOS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
+		// Not interruptible, and not fooled by a flush running on the source's thread: it waits for the events
+		// themselves (OFF last), not for the drain tasks in flight at the moment.
+		if (!this.status.awaitDelivered(CLOSE_WAIT_NANOS)) {
+			logger.debug("A flag source status listener is still busy after {} ms; OFF may not reach it",
+					TimeUnit.NANOSECONDS.toMillis(CLOSE_WAIT_NANOS));
 		}
 		this.status.closeBroadcaster();
 	}
@@ -224,6 +249,32 @@ public final class FlagSourceRunner implements AutoCloseable {
 	private void storeStatusChanged(DataStoreStatus newStatus) {
 		if (newStatus.isAvailable() && newStatus.isRefreshNeeded()) {
 			requestResync();
+		}
+	}
+
+	/**
+	 * After a failed {@code init}: asks the source to resync once the back-off has passed (1 s, doubling to 30 s,
+	 * with jitter), unless one is already due. A resync the store asks for meanwhile ({@code refreshNeeded}) joins
+	 * the same request.
+	 */
+	private void scheduleRetry() {
+		if (this.closed.get() || !this.retryScheduled.compareAndSet(false, true)) {
+			return;
+		}
+		long delay = this.retryDelayNanos.getAndUpdate(current -> Math.min(current * 2, MAX_RETRY.toNanos()));
+		long jittered = delay / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(delay / 2 + 1);
+		try {
+			this.retries.schedule(() -> {
+				this.retryScheduled.set(false);
+				if (!this.closed.get()) {
+					logger.info("Asking the flag source to send its data again: its last full data set did not "
+							+ "reach the data store");
+					requestResync();
+				}
+			}, jittered, TimeUnit.NANOSECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			this.retryScheduled.set(false);
 		}
 	}
 
@@ -268,9 +319,11 @@ public final class FlagSourceRunner implements AutoCloseable {
 			}
 			try {
 				FlagSourceRunner.this.store.init(allData);
+				FlagSourceRunner.this.retryDelayNanos.set(FIRST_RETRY.toNanos());
 			}
 			catch (RuntimeException ex) {
 				storeFailed("init", ex);
+				scheduleRetry();
 			}
 		}
 

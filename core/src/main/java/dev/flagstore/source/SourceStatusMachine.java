@@ -162,6 +162,11 @@ final class SourceStatusMachine implements FlagSourceStatusProvider {
 		}
 	}
 
+	/** Waits (uninterruptibly, at most {@code timeoutNanos}) until every published status was delivered. */
+	boolean awaitDelivered(long timeoutNanos) {
+		return this.broadcaster.awaitDelivered(timeoutNanos);
+	}
+
 	/** Ends delivery: called once the last status (OFF) has been delivered or given up on. */
 	void closeBroadcaster() {
 		this.broadcaster.close();
