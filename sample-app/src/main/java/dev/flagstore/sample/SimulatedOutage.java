@@ -91,4 +91,14 @@ public class SimulatedOutage implements PersistentDataStore {
 		this.delegate.setUpdateSink(sink);
 	}
 
+	/** The real store's description, and that this sample can switch it off. */
+	@Override
+	public java.util.Map<String, Object> describeConfiguration() {
+		java.util.Map<String, Object> description = new java.util.LinkedHashMap<>();
+		description.put("simulatedOutage", this.down.get());
+		description.put("delegate", this.delegate.getClass().getName());
+		description.putAll(this.delegate.describeConfiguration());
+		return description;
+	}
+
 }
