@@ -171,6 +171,20 @@ final class RedisBackend implements ChaosBackend {
 		}
 	}
 
+	/** Every item the server holds now for {@code kind}, tombstones included, read over a direct connection. */
+	Map<String, SerializedItemDescriptor> readItems(DataKind kind) throws Exception {
+		ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(1).computationThreadPoolSize(1)
+			.build();
+		LettuceConnectionFactory factory = factory("127.0.0.1", this.server.port(), Duration.ofSeconds(5), resources);
+		try {
+			return new LinkedHashMap<>(new RedisPersistentDataStore(factory, this.prefix).getAll(kind).items());
+		}
+		finally {
+			factory.destroy();
+			resources.shutdown(0, 5, TimeUnit.SECONDS).get(10, TimeUnit.SECONDS);
+		}
+	}
+
 	@Override
 	public boolean isInitialized() throws Exception {
 		return this.server.cli("EXISTS", this.prefix + ":$inited").trim().equals("1");

@@ -18,7 +18,9 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Pools, by name prefix: {@code flagstore-store-call-} (store calls, polls, heartbeats), {@code
  * flagstore-status-listener-} (listener delivery), {@code flagstore-status-} (the scheduler that fires deadlines,
  * polls and heartbeats), {@code flagstore-clock} (the shared coarse ticker), {@code flagstore-redis-connect} (the
- * Redis store's connector, which obtains the connection its non-blocking reads use), and any other {@code flagstore-} name
+ * Redis store's connector, which obtains the connection its non-blocking reads use), the flag source's
+ * {@code flagstore-http-source-} (the HTTP source's poller and its client's pool), {@code
+ * flagstore-source-status-listener-} and {@code flagstore-source-resync-} (the runner's), and any other {@code flagstore-} name
  * ({@code other}, bound 0: a thread nobody expects).
  */
 final class ThreadSampler {
@@ -32,6 +34,12 @@ final class ThreadSampler {
 	static final String CLOCK = "clock";
 
 	static final String REDIS_CONNECT = "redis-connect";
+
+	static final String HTTP_SOURCE = "http-source";
+
+	static final String SOURCE_LISTENER = "source-listener";
+
+	static final String SOURCE_RESYNC = "source-resync";
 
 	static final String OTHER = "other";
 
@@ -90,6 +98,15 @@ final class ThreadSampler {
 		}
 		if (threadName.startsWith("flagstore-redis-connect")) {
 			return REDIS_CONNECT;
+		}
+		if (threadName.startsWith("flagstore-http-source-")) {
+			return HTTP_SOURCE;
+		}
+		if (threadName.startsWith("flagstore-source-status-listener-")) {
+			return SOURCE_LISTENER;
+		}
+		if (threadName.startsWith("flagstore-source-resync-")) {
+			return SOURCE_RESYNC;
 		}
 		return threadName.startsWith("flagstore-") ? OTHER : null;
 	}
