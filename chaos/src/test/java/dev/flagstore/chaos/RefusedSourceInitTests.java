@@ -23,7 +23,6 @@ import dev.flagstore.store.PersistentDataStoreWrapper;
 import dev.flagstore.test.FaultInjectingPersistentDataStore;
 import dev.flagstore.test.FaultInjectingPersistentDataStore.Operation;
 import dev.flagstore.test.InMemoryPersistentDataStore;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -33,9 +32,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Known bug (found while building {@link HttpSourceStoreChaosIT}): an {@code init} from the flag source that the
- * wrapper refuses without trying the store (the bulkhead full of other calls; also a lock wait past the deadline,
- * or an interrupt: an {@code UnattemptedCallException}) is lost for good, with a healthy store.
+ * Found while building {@link HttpSourceStoreChaosIT} (and by the flag source's concurrency review): an {@code init}
+ * from the flag source that the wrapper refuses without trying the store (the bulkhead full of other calls; also a
+ * lock wait past the deadline, or an interrupt: an {@code UnattemptedCallException}) was lost for good, with a
+ * healthy store. Fixed: after a failed {@code init} the runner asks the source to resync, with back-off.
  *
  * <p>Interleaving: the store is healthy and available; {@code maxConcurrentCalls} application calls are in flight
  * (here one slow cache-miss {@code get} and {@code max-concurrent-calls=1}; in production, cache misses under load:
@@ -45,9 +45,8 @@ import static org.awaitility.Awaitility.await;
  * applied and reports {@code VALID}. The refusal changes no store status (by design: nothing reached the store),
  * so there is no {@code refreshNeeded}, no resync; FOREVER does not keep an unattempted write for write-back. Every
  * later poll gets {@code 304} (or the same body, skipped): the store keeps the old data while the source says
- * {@code VALID} and the store says available, until the server's data changes again.
+ * {@code VALID} and the store said available, until the server's data changed again.
  */
-@Tag("known-bug")
 @Timeout(value = 1, unit = TimeUnit.MINUTES)
 class RefusedSourceInitTests {
 
