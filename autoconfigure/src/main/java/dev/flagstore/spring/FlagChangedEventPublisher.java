@@ -9,6 +9,8 @@ import dev.flagstore.changes.FlagChangeListener;
 import dev.flagstore.changes.FlagTracker;
 import dev.flagstore.store.ItemRef;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.ApplicationEventPublisher;
@@ -28,6 +30,8 @@ import org.springframework.util.Assert;
  * delays later events, but not {@link #stop()} and not the store.
  */
 public class FlagChangedEventPublisher implements FlagChangeListener, SmartLifecycle, DisposableBean {
+
+	private static final Logger logger = LoggerFactory.getLogger(FlagChangedEventPublisher.class);
 
 	private final FlagTracker tracker;
 
@@ -138,7 +142,15 @@ public class FlagChangedEventPublisher implements FlagChangeListener, SmartLifec
 		boolean done = false;
 		try {
 			while (change != null) {
-				this.eventPublisher.publishEvent(new FlagChangedEvent(this.tracker, change));
+				try {
+					this.eventPublisher.publishEvent(new FlagChangedEvent(this.tracker, change));
+				}
+				catch (RuntimeException ex) {
+					// As the tracker does for its own listeners: logged, and the next change is published all the
+					// same (on the context's start thread, the exception would otherwise fail the start).
+					logger.warn("An application listener of {} threw; later changes are published all the same", change,
+							ex);
+				}
 				synchronized (this.lock) {
 					change = takePending();
 					if (change == null) {

@@ -39,8 +39,10 @@ public final class FlagstoreEndpointManagementContextConfiguration {
 		// As Actuator does for its own write operations: with read-only access (management.endpoint.flagstore.access
 		// or management.endpoints.access.max-permitted), there is no POST.
 		EndpointAccessResolver resolver = accessResolver.getIfAvailable();
-		boolean writable = resolver == null
-				|| resolver.accessFor(EndpointId.of("flagstore"), Access.UNRESTRICTED) == Access.UNRESTRICTED;
+		// Not exposed over HTTP (exposed over JMX only, or "available" through Cloud Foundry's exposure): no web
+		// path, EndpointRequest matchers cover nothing, so no POST either.
+		boolean writable = path != null && (resolver == null
+				|| resolver.accessFor(EndpointId.of("flagstore"), Access.UNRESTRICTED) == Access.UNRESTRICTED);
 		return new FlagstoreEndpointWriteHandlerMapping((path != null) ? path : "/actuator/flagstore", endpoint,
 				writable);
 	}

@@ -278,6 +278,10 @@ public class FlagstoreEndpoint {
 			return refused;
 		}
 		DataKind dataKind = Objects.requireNonNull(kind(kind));
+		if (item.get("key") instanceof String itemKey && !itemKey.equals(key)) {
+			return error(WebEndpointResponse.STATUS_BAD_REQUEST,
+					"The item's key '" + itemKey + "' is not the key of the path, '" + key + "'");
+		}
 		ItemDescriptor descriptor;
 		try {
 			ObjectNode node = this.mapper.valueToTree(item);

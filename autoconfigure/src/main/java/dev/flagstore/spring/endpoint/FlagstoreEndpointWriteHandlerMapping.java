@@ -1,7 +1,6 @@
 package dev.flagstore.spring.endpoint;
 
 import java.io.IOException;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,7 +14,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
+import org.springframework.web.util.UriUtils;
 import org.springframework.web.HttpRequestHandler;
 import org.springframework.web.servlet.handler.AbstractHandlerMapping;
 
@@ -67,14 +68,31 @@ public class FlagstoreEndpointWriteHandlerMapping extends AbstractHandlerMapping
 		if (segments.length != 2 || segments[0].isEmpty() || segments[1].isEmpty()) {
 			return null;
 		}
-		String kind = URLDecoder.decode(segments[0], StandardCharsets.UTF_8);
-		String key = URLDecoder.decode(segments[1], StandardCharsets.UTF_8);
+		String kind;
+		String key;
+		try {
+			// Path decoding, as Actuator decodes the GET and DELETE selectors ('+' stays '+').
+			kind = UriUtils.decode(segments[0], StandardCharsets.UTF_8);
+			key = UriUtils.decode(segments[1], StandardCharsets.UTF_8);
+		}
+		catch (IllegalArgumentException ex) {
+			return null;
+		}
 		return (HttpRequestHandler) (req, res) -> write(kind, key, req, res);
 	}
 
 	private void write(String kind, String key, HttpServletRequest request, HttpServletResponse response)
 			throws IOException {
 		WebEndpointResponse<Map<String, Object>> answer;
+		if (!isJson(request.getContentType())) {
+			// Only JSON, as Actuator's own operations: a text/plain or form POST is a "simple" cross-origin request
+			// (no CORS preflight), which a page on another site can make with the operator's credentials.
+			Map<String, Object> refused = new LinkedHashMap<>();
+			refused.put("status", 415);
+			refused.put("error", "The body must be sent as application/json");
+			respond(response, new WebEndpointResponse<>(refused, 415));
+			return;
+		}
 		JsonNode body;
 		try {
 			body = this.mapper.readTree(request.getInputStream());
@@ -97,6 +115,25 @@ public class FlagstoreEndpointWriteHandlerMapping extends AbstractHandlerMapping
 			Map<String, Object> item = this.mapper.treeToValue(body.get("item"), Map.class);
 			answer = this.endpoint.write(kind, key, body.get("version").intValue(), item);
 		}
+		respond(response, answer);
+	}
+
+	private static boolean isJson(@Nullable String contentType) {
+		if (contentType == null) {
+			return false;
+		}
+		try {
+			MediaType type = MediaType.parseMediaType(contentType);
+			return MediaType.APPLICATION_JSON.isCompatibleWith(type)
+					|| ("application".equals(type.getType()) && type.getSubtype().endsWith("+json"));
+		}
+		catch (InvalidMediaTypeException ex) {
+			return false;
+		}
+	}
+
+	private void respond(HttpServletResponse response, WebEndpointResponse<Map<String, Object>> answer)
+			throws IOException {
 		response.setStatus(answer.getStatus());
 		response.setContentType(MediaType.APPLICATION_JSON_VALUE);
 		response.setCharacterEncoding(StandardCharsets.UTF_8.name());

@@ -54,11 +54,13 @@ public class StatusTransitions implements DisposableBean {
 		this.storeStatus = storeStatus;
 		this.sourceStatus = sourceStatus;
 		this.clock = clock;
+		// Subscribed first, so no change is missed; the status read then is recorded only if no change arrived
+		// meanwhile (a change delivered by then is newer than the subscription, and any later one comes too).
 		storeStatus.addStatusListener(this.storeListener);
-		storeChanged(storeStatus.getStatus());
+		addInitial(this.store, describe(storeStatus.getStatus()));
 		if (sourceStatus != null) {
 			sourceStatus.addStatusListener(this.sourceListener);
-			sourceChanged(sourceStatus.getStatus());
+			addInitial(this.source, describe(sourceStatus.getStatus()));
 		}
 	}
 
@@ -90,6 +92,15 @@ public class StatusTransitions implements DisposableBean {
 		entry.put("seen", this.clock.instant().toString());
 		entry.putAll(describe(status));
 		add(this.source, entry);
+	}
+
+	private synchronized void addInitial(Deque<Map<String, Object>> transitions, Map<String, Object> status) {
+		if (transitions.isEmpty()) {
+			Map<String, Object> entry = new LinkedHashMap<>();
+			entry.put("seen", this.clock.instant().toString());
+			entry.putAll(status);
+			transitions.addLast(entry);
+		}
 	}
 
 	private synchronized void add(Deque<Map<String, Object>> transitions, Map<String, Object> entry) {
