@@ -765,11 +765,13 @@ class HttpSourceStoreChaosIT {
 			bounds.put(ThreadSampler.LISTENER, 2);
 			bounds.put(ThreadSampler.CLOCK, 1);
 			bounds.put(ThreadSampler.REDIS_CONNECT, 1);
-			// The source's poller and its client's two threads; the runner's one listener and one resync thread.
+			// The source's poller and its client's two threads; the runner's one listener, one resync thread and
+			// the one that schedules the resync after a failed init.
 			bounds.put(ThreadSampler.HTTP_SOURCE, 3);
 			bounds.put(ThreadSampler.SOURCE_LISTENER, 1);
 			bounds.put(ThreadSampler.SOURCE_RESYNC, 1);
-			bounds.put(ThreadSampler.TOTAL, 30);
+			bounds.put(ThreadSampler.SOURCE_RETRY, 1);
+			bounds.put(ThreadSampler.TOTAL, 31);
 			return bounds;
 		}
 

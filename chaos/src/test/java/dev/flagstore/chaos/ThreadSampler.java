@@ -20,7 +20,8 @@ import java.util.concurrent.locks.LockSupport;
  * polls and heartbeats), {@code flagstore-clock} (the shared coarse ticker), {@code flagstore-redis-connect} (the
  * Redis store's connector, which obtains the connection its non-blocking reads use), the flag source's
  * {@code flagstore-http-source-} (the HTTP source's poller and its client's pool), {@code
- * flagstore-source-status-listener-} and {@code flagstore-source-resync-} (the runner's), and any other {@code flagstore-} name
+ * flagstore-source-status-listener-}, {@code flagstore-source-resync-} and {@code flagstore-source-retry-} (the
+ * runner's; the last schedules the resync after a failed {@code init}), and any other {@code flagstore-} name
  * ({@code other}, bound 0: a thread nobody expects).
  */
 final class ThreadSampler {
@@ -40,6 +41,8 @@ final class ThreadSampler {
 	static final String SOURCE_LISTENER = "source-listener";
 
 	static final String SOURCE_RESYNC = "source-resync";
+
+	static final String SOURCE_RETRY = "source-retry";
 
 	static final String OTHER = "other";
 
@@ -107,6 +110,9 @@ final class ThreadSampler {
 		}
 		if (threadName.startsWith("flagstore-source-resync-")) {
 			return SOURCE_RESYNC;
+		}
+		if (threadName.startsWith("flagstore-source-retry-")) {
+			return SOURCE_RETRY;
 		}
 		return threadName.startsWith("flagstore-") ? OTHER : null;
 	}
