@@ -81,25 +81,24 @@ public class StatusTransitions implements DisposableBean {
 	}
 
 	private void storeChanged(DataStoreStatus status) {
-		Map<String, Object> entry = new LinkedHashMap<>();
-		entry.put("seen", this.clock.instant().toString());
-		entry.putAll(describe(status));
-		add(this.store, entry);
+		add(this.store, seen(describe(status)));
 	}
 
 	private void sourceChanged(FlagSourceStatus status) {
+		add(this.source, seen(describe(status)));
+	}
+
+	/** A transition: when it was seen, then the status. */
+	private Map<String, Object> seen(Map<String, Object> status) {
 		Map<String, Object> entry = new LinkedHashMap<>();
 		entry.put("seen", this.clock.instant().toString());
-		entry.putAll(describe(status));
-		add(this.source, entry);
+		entry.putAll(status);
+		return entry;
 	}
 
 	private synchronized void addInitial(Deque<Map<String, Object>> transitions, Map<String, Object> status) {
 		if (transitions.isEmpty()) {
-			Map<String, Object> entry = new LinkedHashMap<>();
-			entry.put("seen", this.clock.instant().toString());
-			entry.putAll(status);
-			transitions.addLast(entry);
+			transitions.addLast(seen(status));
 		}
 	}
 
